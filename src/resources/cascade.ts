@@ -1,0 +1,24 @@
+/** Removing a service removes everything that belongs to it. */
+import type { Db } from "../store/db.js";
+import type { Scope } from "../store/resources.js";
+
+export async function deleteServiceTree(db: Db, scope: Scope, serviceId: string): Promise<void> {
+  const { appId, region } = scope;
+  const apiIds = (
+    await db.selectFrom("apis").select("id").where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute()
+  ).map((r) => r.id);
+  const owned = [serviceId, ...apiIds];
+  await db
+    .deleteFrom("bindings")
+    .where("app_id", "=", appId)
+    .where("region", "=", region)
+    .where((eb) => eb.or([eb("target_id", "in", owned), eb("subject_id", "in", owned)]))
+    .execute();
+  for (const table of ["apis", "releases"] as const) {
+    await db.deleteFrom(table).where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute();
+  }
+  for (const table of ["environments", "release_history"] as const) {
+    await db.deleteFrom(table).where("app_id", "=", appId).where("region", "=", region).where("service_id", "=", serviceId).execute();
+  }
+  await db.deleteFrom("services").where("app_id", "=", appId).where("region", "=", region).where("id", "=", serviceId).execute();
+}
