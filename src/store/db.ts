@@ -43,6 +43,13 @@ export interface Database {
   services: ResourceRow;
   apis: ResourceRow;
   releases: ResourceRow;
+  usage_plans: ResourceRow;
+  api_keys: ResourceRow;
+  api_apps: ResourceRow;
+  ip_strategies: ResourceRow;
+  plugins: ResourceRow;
+  api_docs: ResourceRow;
+  sub_domains: ResourceRow;
   environments: EnvironmentRow;
   release_history: ReleaseHistoryRow;
 }

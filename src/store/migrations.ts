@@ -15,6 +15,20 @@ async function createResourceTable(db: Kysely<unknown>, name: string): Promise<v
   await db.schema.createIndex(`${name}_scope`).on(name).columns(["app_id", "region", "parent_id"]).execute();
 }
 
+/** Tables of the uniform resource shape (ResourceRow). */
+export const RESOURCE_TABLES = [
+  "services",
+  "apis",
+  "releases",
+  "usage_plans",
+  "api_keys",
+  "api_apps",
+  "ip_strategies",
+  "plugins",
+  "api_docs",
+  "sub_domains",
+] as const;
+
 export const migrations: Record<string, Migration> = {
   "0001_accounts_services": {
     async up(db) {
@@ -47,7 +61,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`CREATE UNIQUE INDEX bindings_unique ON bindings (kind, subject_id, target_id, environment)`.execute(db);
       await sql`CREATE INDEX bindings_target ON bindings (kind, target_id, environment)`.execute(db);
-      for (const t of ["services", "apis", "releases"]) await createResourceTable(db, t);
+      for (const t of RESOURCE_TABLES) await createResourceTable(db, t);
       // What each environment of a service serves: a release version, online or offline.
       await db.schema
         .createTable("environments")
