@@ -14,12 +14,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+/**
+ * The per-action rate limit is off unless a test turns it on (`{ actionRateLimit: true }`):
+ * suites create resources faster than 20 per second.
+ */
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = {},
+  options: Parameters<typeof startApigw>[1] = {},
+): Promise<TestServer> {
   const config = loadConfig(
     { APIGW_LOG_LEVEL: "silent", ...env },
-    { controlPort: 0, gatewayPort: 0, db: ":memory:", ...overrides },
+    { controlPort: 0, gatewayPort: 0, db: ":memory:", actionRateLimit: false, ...overrides },
   );
-  const apigw = await startApigw(config);
+  const apigw = await startApigw(config, options);
   const { secretId, secretKey } = apigw.defaultKey;
   return {
     apigw,
