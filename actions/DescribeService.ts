@@ -6,6 +6,7 @@ import { defineAction } from "../src/control/action.js";
 import { apiIdStatus, apis } from "../src/resources/apis.js";
 import { publishedEnvironments } from "../src/resources/environments.js";
 import { serviceSummary, services } from "../src/resources/services.js";
+import { serviceUsagePlanList } from "../src/resources/usagePlans.js";
 import * as schema from "../schema/services.js";
 
 export default defineAction({
@@ -14,6 +15,7 @@ export default defineAction({
   async handler(input, ctx) {
     const service = await services.get(ctx.db, ctx.scope, input.ServiceId);
     const serviceApis = await apis.list(ctx.db, ctx.scope, service.ServiceId);
+    const usagePlanList = await serviceUsagePlanList(ctx.db, ctx.scope, service.ServiceId);
     const summary = serviceSummary(service, await publishedEnvironments(ctx.db, ctx.scope, service.ServiceId), ctx.config);
     return {
       ...summary,
@@ -22,8 +24,8 @@ export default defineAction({
       InternalSubDomain: summary.InnerSubDomain,
       ApiTotalCount: serviceApis.length,
       ApiIdStatusSet: serviceApis.map(apiIdStatus),
-      UsagePlanTotalCount: 0,
-      UsagePlanList: [],
+      UsagePlanTotalCount: usagePlanList.length,
+      UsagePlanList: usagePlanList,
       UserType: service.AppIdType,
       SetId: 0,
       InstanceName: "",

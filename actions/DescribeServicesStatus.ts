@@ -6,6 +6,7 @@ import { defineAction } from "../src/control/action.js";
 import { applyFilters, fuzzy, paginate } from "../src/control/listing.js";
 import { environmentStates } from "../src/resources/environments.js";
 import { serviceSummary, services } from "../src/resources/services.js";
+import { notBoundToUsagePlan } from "../src/resources/usagePlans.js";
 import * as schema from "../schema/services.js";
 
 export default defineAction({
@@ -19,11 +20,12 @@ export default defineAction({
         environments: (await environmentStates(ctx.db, ctx.scope, s.ServiceId)).filter((e) => e.online).map((e) => e.environment),
       })),
     );
+    const notBound = await notBoundToUsagePlan(ctx.db, ctx.scope);
     const matched = applyFilters(rows, input.Filters, {
       ServiceId: (r, v) => r.service.ServiceId === v,
       ServiceName: (r, v) => fuzzy(r.service.ServiceName, v),
-      // Services no usage plan `v` is bound to; plans arrive with the usage-plan actions.
-      NotUsagePlanId: () => true,
+      // Services that usage plan `v` is not bound to (to offer in a "bind plan" dialog).
+      NotUsagePlanId: (r, v) => notBound(r.service.ServiceId, v),
       Environment: (r, v) => r.environments.includes(v),
       IpVersion: (r, v) => r.service.IpVersion === v,
       InstanceId: (r, v) => r.service.InstanceId === v,

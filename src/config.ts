@@ -23,6 +23,18 @@ export interface Config {
   limits: {
     servicesPerRegion: number;
     apisPerService: number;
+    /** Usage plans per account and region (document: 200 per tenant). */
+    usagePlansPerRegion: number;
+    /** API keys (key pairs) per account and region (document: 400 per tenant). */
+    apiKeysPerRegion: number;
+    /** Keys one usage plan can be bound to (document: 50). */
+    apiKeysPerUsagePlan: number;
+    /** Usage plans one key can be bound to (document: 10). */
+    usagePlansPerApiKey: number;
+    /** APIs one usage plan can be bound to (document: 10000). */
+    apisPerUsagePlan: number;
+    /** Highest service / API throttling value (QPS) of a shared instance (document: 5000); the default service value. */
+    serviceQps: number;
   };
   /** Log level for the process log on stderr. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -86,6 +98,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     limits: {
       servicesPerRegion: intSetting(env, "APIGW_LIMIT_SERVICES", 50),
       apisPerService: intSetting(env, "APIGW_LIMIT_APIS_PER_SERVICE", 200),
+      usagePlansPerRegion: intSetting(env, "APIGW_LIMIT_USAGE_PLANS", 200),
+      apiKeysPerRegion: intSetting(env, "APIGW_LIMIT_API_KEYS", 400),
+      apiKeysPerUsagePlan: intSetting(env, "APIGW_LIMIT_API_KEYS_PER_USAGE_PLAN", 50),
+      usagePlansPerApiKey: intSetting(env, "APIGW_LIMIT_USAGE_PLANS_PER_API_KEY", 10),
+      apisPerUsagePlan: intSetting(env, "APIGW_LIMIT_APIS_PER_USAGE_PLAN", 10000),
+      serviceQps: intSetting(env, "APIGW_LIMIT_SERVICE_QPS", 5000),
     },
     logLevel: (env.APIGW_LOG_LEVEL as Config["logLevel"]) || "info",
   };

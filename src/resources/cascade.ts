@@ -7,7 +7,11 @@ export async function deleteServiceTree(db: Db, scope: Scope, serviceId: string)
   const apiIds = (
     await db.selectFrom("apis").select("id").where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute()
   ).map((r) => r.id);
-  const owned = [serviceId, ...apiIds];
+  // APIs deleted from the draft but still in a release keep their bindings while served.
+  const releasedApiIds = (
+    await db.selectFrom("releases").select("data").where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute()
+  ).flatMap((r) => (JSON.parse(r.data) as { Apis: Array<{ ApiId: string }> }).Apis.map((a) => a.ApiId));
+  const owned = [...new Set([serviceId, ...apiIds, ...releasedApiIds])];
   await db
     .deleteFrom("bindings")
     .where("app_id", "=", appId)

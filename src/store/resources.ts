@@ -2,6 +2,7 @@
  * One typed repository per resource kind over the uniform resource tables (see db.ts).
  * Every call is scoped to an account and region: a row of another tenant is never found.
  */
+import { sql } from "kysely";
 import type { Db, ResourceTable } from "./db.js";
 import { ApiError } from "../control/errors.js";
 
@@ -42,7 +43,8 @@ export function repository<T>(
     async list(db, scope, parentId) {
       let q = scoped(db, scope).select("data");
       if (parentId !== undefined) q = q.where("parent_id", "=", parentId);
-      const rows = await q.orderBy("created_at").orderBy("id").execute();
+      // rowid: insertion order, for rows created within the same millisecond.
+      const rows = await q.orderBy("created_at").orderBy(sql`rowid`).execute();
       return rows.map((r) => JSON.parse(r.data) as T);
     },
     async count(db, scope, parentId) {
