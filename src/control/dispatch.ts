@@ -36,7 +36,11 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly clock: Clock;
   private readonly actionRate: WindowCounter;
-  /** v1 (SecretId, Nonce, Timestamp) triples seen within the skew window: a repeat is a replay. */
+  /**
+   * v1 requests seen within the skew window, by (SecretId, Nonce, Timestamp, Signature): the
+   * same signed request again is a replay. The signature is part of the key because clients
+   * draw nonces from 0..65535, so two different requests in one second may share one.
+   */
   private readonly seenNonces = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -72,7 +76,7 @@ export class Dispatcher {
     if (!req.verify(key.secretKey)) {
       throw new ApiError("AuthFailure.SignatureFailure", "The signature does not match: check the SecretKey and the signing steps.");
     }
-    if (req.nonce !== undefined) this.rejectReplay(req.secretId, req.nonce, req.timestamp, nowS);
+    if (req.nonce !== undefined) this.rejectReplay(req.secretId, req.nonce, req.timestamp, req.signature ?? "", nowS);
 
     if (!req.action) throw errors.missing("Action");
     if (!req.version) throw errors.missing("Version");
@@ -119,8 +123,8 @@ export class Dispatcher {
     return output;
   }
 
-  private rejectReplay(secretId: string, nonce: string, timestamp: string, nowS: number): void {
-    const key = `${secretId}\u0000${nonce}\u0000${timestamp}`;
+  private rejectReplay(secretId: string, nonce: string, timestamp: string, signature: string, nowS: number): void {
+    const key = `${secretId}\u0000${nonce}\u0000${timestamp}\u0000${signature}`;
     if (this.seenNonces.has(key)) {
       throw new ApiError("AuthFailure.SignatureFailure", `Replayed request: Nonce ${nonce} was already used with this SecretId and Timestamp.`);
     }

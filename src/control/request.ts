@@ -43,6 +43,8 @@ export interface ControlRequest {
   params: Nested | Record<string, unknown>;
   /** True when the values came as strings (query, form, multipart) and need type coercion. */
   fromStrings: boolean;
+  /** The signature as sent (v1): with the nonce it identifies a replayed request. */
+  signature?: string;
   /** Recomputes the signature with this secret key and compares it with the one sent. */
   verify(secretKey: string): boolean;
 }
@@ -190,6 +192,7 @@ async function decodeV1(req: RawRequest): Promise<ControlRequest> {
     region: flat.Region,
     timestamp: flat.Timestamp,
     nonce: flat.Nonce,
+    signature,
     secretId: secretId!,
     language: flat.Language,
     params: unflatten(params),
