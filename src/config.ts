@@ -35,6 +35,12 @@ export interface Config {
     apisPerUsagePlan: number;
     /** Highest service / API throttling value (QPS) of a shared instance (document: 5000); the default service value. */
     serviceQps: number;
+    /** Applications per account (the document names the limit without a number). */
+    apiAppsPerAccount: number;
+    /** IP strategies per service. */
+    ipStrategiesPerService: number;
+    /** Entries (IPs and CIDRs) in one IP list. */
+    ipListEntries: number;
   };
   /** Log level for the process log on stderr. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -104,6 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       usagePlansPerApiKey: intSetting(env, "APIGW_LIMIT_USAGE_PLANS_PER_API_KEY", 10),
       apisPerUsagePlan: intSetting(env, "APIGW_LIMIT_APIS_PER_USAGE_PLAN", 10000),
       serviceQps: intSetting(env, "APIGW_LIMIT_SERVICE_QPS", 5000),
+      apiAppsPerAccount: intSetting(env, "APIGW_LIMIT_API_APPS", 1000),
+      ipStrategiesPerService: intSetting(env, "APIGW_LIMIT_IP_STRATEGIES_PER_SERVICE", 50),
+      ipListEntries: intSetting(env, "APIGW_LIMIT_IP_LIST_ENTRIES", 1000),
     },
     logLevel: (env.APIGW_LOG_LEVEL as Config["logLevel"]) || "info",
   };

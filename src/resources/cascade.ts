@@ -18,7 +18,7 @@ export async function deleteServiceTree(db: Db, scope: Scope, serviceId: string)
     .where("region", "=", region)
     .where((eb) => eb.or([eb("target_id", "in", owned), eb("subject_id", "in", owned)]))
     .execute();
-  for (const table of ["apis", "releases"] as const) {
+  for (const table of ["apis", "releases", "ip_strategies"] as const) {
     await db.deleteFrom(table).where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute();
   }
   for (const table of ["environments", "release_history"] as const) {
