@@ -47,6 +47,9 @@ export default defineAction({
       ModifiedTime: now,
     };
     await apiKeys.insert(ctx.db, ctx.scope, id, record);
+    // The gateway's key list is per account and region: refresh it (a key bound nowhere yet
+    // must answer 403 "no usage plan", not 401 "unknown key").
+    ctx.afterCommit(() => ctx.events.changed(ctx.scope));
     return { Result: apiKeyView(record) };
   },
 });

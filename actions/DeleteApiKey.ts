@@ -25,6 +25,9 @@ export default defineAction({
       );
     }
     await apiKeys.remove(ctx.db, ctx.scope, key.AccessKeyId);
+    // The gateway's key list is per account and region: refresh it (a key bound nowhere yet
+    // must answer 403 "no usage plan", not 401 "unknown key").
+    ctx.afterCommit(() => ctx.events.changed(ctx.scope));
     return { Result: true };
   },
 });

@@ -7,7 +7,6 @@
 import { errors } from "../src/control/errors.js";
 import { defineAction } from "../src/control/action.js";
 import { apiKeys, apiKeyView, generateAccessKeySecret } from "../src/resources/apiKeys.js";
-import { notifyServices, servicesOfKeys } from "../src/resources/usagePlans.js";
 import { isoTime } from "../src/time.js";
 import * as schema from "../schema/apiKeys.js";
 
@@ -20,7 +19,9 @@ export default defineAction({
     key.AccessKeySecret = input.AccessKeySecret ?? generateAccessKeySecret();
     key.ModifiedTime = isoTime(ctx.now);
     await apiKeys.update(ctx.db, ctx.scope, key.AccessKeyId, key);
-    notifyServices(ctx, await servicesOfKeys(ctx.db, ctx.scope, [key.AccessKeyId]));
+    // The gateway's key list is per account and region: refresh it (a key bound nowhere yet
+    // must answer 403 "no usage plan", not 401 "unknown key").
+    ctx.afterCommit(() => ctx.events.changed(ctx.scope));
     return { Result: apiKeyView(key) };
   },
 });

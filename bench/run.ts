@@ -54,7 +54,7 @@ async function runGateway(backendUrl: string): Promise<void> {
   const { defaultDomains, services } = await import("../src/resources/services.js");
   const { publish, releases } = await import("../src/resources/releases.js");
 
-  const config = loadConfig({ APIGW_LOG_LEVEL: "error" }, { controlPort: 0, gatewayPort: 0, db: ":memory:" });
+  const config = loadConfig({ APIGW_LOG_LEVEL: "error", APIGW_LIMIT_SERVICE_QPS: "100000000" }, { controlPort: 0, gatewayPort: 0, db: ":memory:" });
   const apigw = await startApigw(config);
   const scope = { appId: apigw.defaultKey.account.appId, region: "ap-guangzhou" };
   const db = apigw.store.db;

@@ -35,6 +35,10 @@ export interface Config {
     apisPerUsagePlan: number;
     /** Highest service / API throttling value (QPS) of a shared instance (document: 5000); the default service value. */
     serviceQps: number;
+    /** Custom domains bound to one service (document: 5). */
+    domainsPerService: number;
+    /** API documents per account and region (the document gives no number). */
+    apiDocsPerRegion: number;
     /** Applications per account (the document names the limit without a number). */
     apiAppsPerAccount: number;
     /** IP strategies per service. */
@@ -42,8 +46,37 @@ export interface Config {
     /** Entries (IPs and CIDRs) in one IP list. */
     ipListEntries: number;
   };
+  /** PEM files of the gateway's HTTPS listener (APIGW_TLS_CERT / APIGW_TLS_KEY); no HTTPS listener without them. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Port of the gateway's HTTPS listener, when tlsCert/tlsKey are set. */
+  gatewayHttpsPort: number;
+  /** How long access-log records are kept (APIGW_LOG_RETENTION): days and/or a record count. */
+  logRetention: LogRetention;
   /** Log level for the process log on stderr. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Access-log retention: records older than `days`, and beyond the newest `records`, are deleted. */
+export interface LogRetention {
+  days?: number;
+  records?: number;
+}
+
+/**
+ * APIGW_LOG_RETENTION: comma-separated `<n>d` (days) and/or `<n>` (records), e.g. `30d`,
+ * `500000` or `30d,1000000`. Default `30d,1000000` (the document keeps logs 30 days).
+ */
+export function parseLogRetention(raw: string | undefined): LogRetention {
+  const value = raw === undefined || raw.trim() === "" ? "30d,1000000" : raw;
+  const out: LogRetention = {};
+  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(d?)$/i.exec(part);
+    if (!m || Number(m[1]) <= 0) throw new Error(`APIGW_LOG_RETENTION must be "<days>d" and/or "<records>" (comma-separated, positive), got "${value}"`);
+    if (m[2]) out.days = Number(m[1]);
+    else out.records = Number(m[1]);
+  }
+  return out;
 }
 
 export const DEFAULT_REGIONS = [
@@ -110,12 +143,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       usagePlansPerApiKey: intSetting(env, "APIGW_LIMIT_USAGE_PLANS_PER_API_KEY", 10),
       apisPerUsagePlan: intSetting(env, "APIGW_LIMIT_APIS_PER_USAGE_PLAN", 10000),
       serviceQps: intSetting(env, "APIGW_LIMIT_SERVICE_QPS", 5000),
+      domainsPerService: intSetting(env, "APIGW_LIMIT_DOMAINS_PER_SERVICE", 5),
+      apiDocsPerRegion: intSetting(env, "APIGW_LIMIT_API_DOCS", 100),
       apiAppsPerAccount: intSetting(env, "APIGW_LIMIT_API_APPS", 1000),
       ipStrategiesPerService: intSetting(env, "APIGW_LIMIT_IP_STRATEGIES_PER_SERVICE", 50),
       ipListEntries: intSetting(env, "APIGW_LIMIT_IP_LIST_ENTRIES", 1000),
     },
+    tlsCert: env.APIGW_TLS_CERT || undefined,
+    tlsKey: env.APIGW_TLS_KEY || undefined,
+    gatewayHttpsPort: intSetting(env, "APIGW_GATEWAY_HTTPS_PORT", 8443),
+    logRetention: parseLogRetention(env.APIGW_LOG_RETENTION),
     logLevel: (env.APIGW_LOG_LEVEL as Config["logLevel"]) || "info",
   };
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new Error("APIGW_TLS_CERT and APIGW_TLS_KEY must be given together");
+  }
   if (Boolean(config.secretId) !== Boolean(config.secretKey)) {
     throw new Error("APIGW_SECRET_ID and APIGW_SECRET_KEY must be given together");
   }

@@ -15,6 +15,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<Apigw
   const k = apigw.defaultKey;
   console.log(`apigw control API  ${apigw.controlUrl}   (Version 2018-08-08, regions: ${config.regions.slice(0, 3).join(", ")}, …)`);
   console.log(`apigw gateway      ${apigw.gatewayUrl}   (Host: service-xxxxxxxx-<AppId>.<region>.${config.domainSuffix}, path /release|/prepub|/test/…)`);
+  if (apigw.gatewayHttpsUrl) console.log(`apigw gateway TLS  ${apigw.gatewayHttpsUrl}`);
   console.log(`database           ${config.db}`);
   console.log(`default account    AppId ${k.account.appId}, Uin ${k.account.uin}${apigw.generatedKey ? " (key pair generated now, kept in the database)" : ""}`);
   console.log(`  SecretId   ${k.secretId}`);

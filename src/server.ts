@@ -2,6 +2,8 @@
  * Starts apigw: the store, the embedded gateway and the control API, on the configured ports
  * (0 picks a free port, as the tests do). Returns the bound addresses and a close function.
  */
+import { readFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
@@ -11,7 +13,8 @@ import { Dispatcher } from "./control/dispatch.js";
 import { loadActions } from "./control/registry.js";
 import { Events } from "./events.js";
 import { setLogLevel } from "./log.js";
-import type { AccessLogSink } from "./gateway/access-log.js";
+import { teeAccessLog, type AccessLogSink } from "./gateway/access-log.js";
+import { AccessLogStore } from "./resources/accessLogs.js";
 import { createGateway, type Gateway } from "./gateway/gateway.js";
 import { bootstrapAccounts, type KeyPair } from "./store/accounts.js";
 import { openStore, type Store } from "./store/db.js";
@@ -22,6 +25,11 @@ export interface Apigw {
   controlPort: number;
   gatewayUrl: string;
   gatewayPort: number;
+  /** The gateway's HTTPS listener (APIGW_TLS_CERT / APIGW_TLS_KEY); undefined without one. */
+  gatewayHttpsUrl: string | undefined;
+  gatewayHttpsPort: number | undefined;
+  /** The access-log store (DescribeLogSearch reads it); `flush()` writes what is buffered. */
+  accessLogs: AccessLogStore;
   /** The embedded gateway: its compiled view of what is published, its access-log sink. */
   gateway: Gateway;
   defaultKey: KeyPair;
@@ -50,8 +58,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 export interface StartOptions {
+  /** The time of both the control API (signatures, rate limits, timestamps) and the gateway (limits, X-Date). */
   clock?: Clock;
-  /** Where the gateway's access-log records go; discarded by default. */
+  /** Also gets every access-log record (they are always kept in the store for DescribeLogSearch). */
   accessLog?: AccessLogSink;
 }
 
@@ -60,9 +69,23 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
   const store = await openStore(config.db);
   const { defaultKey, generated } = await bootstrapAccounts(store.db, config);
   const events = new Events();
+  const accessLogs = new AccessLogStore(store, { retention: config.logRetention });
   // The gateway first: control actions report its port, so it must be known (0 = ephemeral).
-  const gateway = await createGateway({ store, events, accessLog: options.accessLog });
+  const gateway = await createGateway({
+    store,
+    events,
+    accessLog: options.accessLog ? teeAccessLog(accessLogs.sink, options.accessLog) : accessLogs.sink,
+    clock: options.clock,
+    defaultServiceQps: config.limits.serviceQps,
+  });
   config.gatewayPort = await listen(gateway.server, config.gatewayPort, config.host);
+  // The same gateway over TLS, when a certificate is configured.
+  let httpsServer: Server | undefined;
+  if (config.tlsCert && config.tlsKey) {
+    httpsServer = createHttpsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, gateway.listener) as unknown as Server;
+    config.gatewayHttpsPort = await listen(httpsServer, config.gatewayHttpsPort, config.host);
+    gateway.setHttpsPort(config.gatewayHttpsPort);
+  }
   const actions = await loadActions();
   const dispatcher = new Dispatcher({ store, config, actions, events, clock: options.clock });
   const control = createAdaptorServer({ fetch: createControlApp(dispatcher).fetch }) as Server;
@@ -72,6 +95,9 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
     controlPort,
     gatewayUrl: `http://${config.host}:${config.gatewayPort}`,
     gatewayPort: config.gatewayPort,
+    gatewayHttpsUrl: httpsServer ? `https://${config.host}:${config.gatewayHttpsPort}` : undefined,
+    gatewayHttpsPort: httpsServer ? config.gatewayHttpsPort : undefined,
+    accessLogs,
     gateway,
     defaultKey,
     generatedKey: generated,
@@ -80,7 +106,9 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
     async close() {
       await closeServer(control);
       await closeServer(gateway.server);
+      if (httpsServer) await closeServer(httpsServer);
       await gateway.close();
+      await accessLogs.close();
       await store.close();
     },
   };

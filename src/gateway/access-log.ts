@@ -1,8 +1,12 @@
 /**
  * One access-log record per gateway request (the fields of DATAPLANE §9.1 that a local
  * gateway knows), handed to a pluggable sink when the response is done. The sink is called
- * synchronously and must not block: a real one buffers and writes in batches.
+ * synchronously and must not block: the default one (src/resources/accessLogs.ts, wired in
+ * src/server.ts) buffers records and writes them to SQLite in batches for DescribeLogSearch.
  */
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+
 export interface AccessLogRecord {
   /** X-Api-RequestId of the response. */
   requestId: string;
@@ -28,8 +32,49 @@ export interface AccessLogRecord {
   latencyMs: number;
   /** Why the gateway answered an error; "" otherwise. */
   errorMessage: string;
+  /** "http" or "https" (the listener the request came in on). */
+  scheme?: string;
+  /** The backend called, as its origin (scheme://host:port); undefined when none was. */
+  upstreamAddr?: string;
+  /** The local address:port the request reached (§9.1 `vip`). */
+  serverAddr?: string;
+  /** Bytes of the request line, headers and declared body (§9.1 `req_len`). */
+  requestLength?: number;
+  /** Bytes written to the client for this response, headers included (§9.1 `rsp_len`). */
+  responseLength?: number;
 }
 
 export type AccessLogSink = (record: AccessLogRecord) => void;
 
 export const discardAccessLog: AccessLogSink = () => {};
+
+/** Sends every record to each sink (one failing does not stop the others). */
+export function teeAccessLog(...sinks: AccessLogSink[]): AccessLogSink {
+  if (sinks.length === 1) return sinks[0]!;
+  return (record) => {
+    let failure: unknown;
+    for (const sink of sinks) {
+      try {
+        sink(record);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
+}
+
+/** What the connection tells about a request: scheme, local address, request size (§9.1 scheme, vip, req_len). */
+export function connectionFields(req: IncomingMessage): Pick<AccessLogRecord, "scheme" | "serverAddr" | "requestLength"> {
+  const socket = req.socket;
+  const local = socket.localAddress ?? "";
+  let length = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 12; // "M U HTTP/1.1\r\n"
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) length += raw[i]!.length + raw[i + 1]!.length + 4;
+  length += 2 + (Number(req.headers["content-length"]) || 0);
+  return {
+    scheme: (socket as TLSSocket).encrypted ? "https" : "http",
+    serverAddr: local ? `${local.includes(":") ? `[${local}]` : local}:${socket.localPort ?? ""}` : "",
+    requestLength: length,
+  };
+}

@@ -10,6 +10,8 @@ import { log } from "../log.js";
 import { BackendPathTemplate } from "./backend-path.js";
 import { GZIP_MIN_BYTES, isCompressibleType } from "./compression.js";
 import type { Backend, CompiledApi, CompiledEnvironment, CompiledService, MockBackend } from "./model.js";
+import { API_OPTION_CORS } from "./cors.js";
+import { linkOauthApis } from "./oauth.js";
 import { compileParamPlan } from "./params.js";
 import { parseApiPath, RouteTable } from "./router.js";
 import type { UpstreamPools } from "./upstream.js";
@@ -30,7 +32,7 @@ export function compileService(published: PublishedService, pools: UpstreamPools
   const environments = new Map<string, CompiledEnvironment>();
   for (const env of published.environments) environments.set(env.name, compileEnvironment(env.name, env.release, pools));
   const hosts = [service.OuterSubDomain, service.InnerSubDomain].filter(Boolean).map((h) => h.toLowerCase());
-  return { appId: published.appId, region: published.region, serviceId: service.ServiceId, hosts, environments };
+  return { appId: published.appId, region: published.region, serviceId: service.ServiceId, hosts, environments, keys: new Map() };
 }
 
 function compileEnvironment(name: string, release: ReleaseRecord, pools: UpstreamPools): CompiledEnvironment {
@@ -50,7 +52,8 @@ function compileEnvironment(name: string, release: ReleaseRecord, pools: Upstrea
     }
     apis.set(api.id, api);
   }
-  return { name, versionName: release.VersionName, routes, apis };
+  linkOauthApis(release.Apis, apis);
+  return { name, versionName: release.VersionName, routes, apis, planKeys: new Set(), apps: new Map() };
 }
 
 export function compileApi(record: ApiRecord, environment: string, pools: UpstreamPools): CompiledApi {
@@ -63,9 +66,19 @@ export function compileApi(record: ApiRecord, environment: string, pools: Upstre
     method: (record.RequestConfig?.Method || "ANY").toUpperCase(),
     path,
     authType: record.AuthType || "NONE",
-    cors: record.EnableCORS === true,
+    cors: record.EnableCORS === true ? API_OPTION_CORS : undefined,
     params: compileParamPlan(record, parseApiPath(path).paramNames),
     backend: compileBackend(record, pools),
+    // Usage plans and throttling come from policy.ts, applications, IP rules and plugins from
+    // api-policies.ts, applied once the service is compiled; the OAuth link from linkOauthApis.
+    limits: [],
+    grants: new Map(),
+    apps: new Map(),
+    oauth: undefined,
+    ipRules: [],
+    traffic: undefined,
+    customAuth: undefined,
+    customReq: undefined,
   };
 }
 

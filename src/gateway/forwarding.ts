@@ -52,10 +52,13 @@ export function addForwardingHeaders(headers: HeaderMap, req: IncomingMessage, c
   const forwardedFor = req.headers["x-forwarded-for"];
   headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${clientIp}` : clientIp;
   headers["x-real-ip"] = clientIp;
-  headers["x-client-proto"] = "http";
+  headers["x-client-proto"] = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
   headers["x-client-proto-ver"] = `HTTP/${req.httpVersion}`;
   headers["x-api-requestid"] = requestId;
 }
+
+/** A request header's value, the first one when it came several times. */
+export const firstValue = (value: string | string[] | undefined): string | undefined => (typeof value === "string" ? value : value?.[0]);
 
 export function clientAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? "";

@@ -1,35 +1,53 @@
 /**
  * The embedded gateway: a node:http server that serves what is published (DATAPLANE §11):
  *
- *   Host → service → /{environment} → API (path, method) → CORS preflight → frontend
- *   parameters → backend (HTTP through pooled keep-alive connections, or mock) → response
- *   (passed through; CORS header; gzip) → access-log record.
+ *   Host → service → /{environment} → API (path, method) → IP access control (IP strategies,
+ *   IPControl plugin) → CORS preflight (API option or Cors plugin) → authentication (key
+ *   pair, application, OAuth JWT) → frontend parameters → CustomAuth plugin → limits
+ *   (service, API, usage plan QPS and quota, traffic-control plugin) → backend (HTTP through
+ *   pooled keep-alive connections, or mock; CustomReq edits the request last) → response
+ *   (passed through; CORS headers; usage-plan headers; gzip) → access-log record.
  *
  * The per-request path reads only the in-memory compiled view (view.ts); it never touches the
- * database nor re-reads configuration.
+ * database nor re-reads configuration. It stays synchronous up to the backend unless a check
+ * needs the body first (an APP signature over a form or Content-MD5, a CustomAuth that sends
+ * it) or CustomAuth asks its verification service.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Readable, type Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { Events } from "../events.js";
+import { admit } from "../limits/meters.js";
+import type { Clock } from "../limits/window.js";
 import { log } from "../log.js";
 import { ENVIRONMENTS } from "../resources/environments.js";
 import type { Store } from "../store/db.js";
-import { discardAccessLog, type AccessLogRecord, type AccessLogSink } from "./access-log.js";
+import { connectionFields, discardAccessLog, type AccessLogRecord, type AccessLogSink } from "./access-log.js";
 import { joinPath } from "./backend-path.js";
 import { acceptsGzip, hasResponseBody, shouldGzip } from "./compression.js";
-import { ALLOW_ORIGIN, preflightHeaders, preflightMethod } from "./cors.js";
+import { appAuthNeedsBody, authenticateApp } from "./app-auth.js";
+import { preflightMethod } from "./cors.js";
+import type { AuthRefusal } from "./custom-auth.js";
+import { applyRequestEdits } from "./custom-req.js";
 import { addForwardingHeaders, clientAddress, requestHeadersForBackend, stripHopByHop, type HeaderMap } from "./forwarding.js";
-import type { CompiledApi, CompiledEnvironment, HttpBackend, MockBackend } from "./model.js";
+import { AuthFailure, authenticateKeyPair, isHmacAuthorization } from "./key-auth.js";
+import { ipDeniedBy, ipDeniedMessage } from "./ip-access.js";
+import type { AppGrant, CompiledApi, CompiledEnvironment, CompiledLimit, CompiledService, HttpBackend, KeyGrant, MockBackend } from "./model.js";
+import { authenticateOauth } from "./oauth.js";
 import { applyParameters, BackendRequestDraft, MissingParameterError, readParameters, type ParamValues } from "./params.js";
 import type { RouteMatch } from "./router.js";
 import { classifyUpstreamError, UpstreamPools } from "./upstream.js";
+import { httpsLocation, mapCustomPath } from "./domains.js";
+import { Portal } from "./portal.js";
 import { ServingView } from "./view.js";
 
 /** DATAPLANE §4.13 / §10: 16 MB per request on the shared gateway. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** DATAPLANE §6.1: a shared instance's service QPS (config.limits.serviceQps). */
+export const DEFAULT_SERVICE_QPS = 5000;
 
 const REQUEST_ID = "X-Api-RequestId";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -39,6 +57,10 @@ export interface GatewayOptions {
   events: Events;
   accessLog?: AccessLogSink;
   maxBodyBytes?: number;
+  /** Time for limits and X-Date checks; tests freeze it. */
+  clock?: Clock;
+  /** A service environment's QPS when no throttling strategy sets one. */
+  defaultServiceQps?: number;
 }
 
 export interface Gateway {
@@ -46,6 +68,10 @@ export interface Gateway {
   view: ServingView;
   /** Replaces the access-log sink (the default discards records). */
   setAccessLog(sink: AccessLogSink): void;
+  /** The request handler, for more listeners (the HTTPS one). */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Tells the gateway its HTTPS listener's port: custom domains that force HTTPS redirect there. */
+  setHttpsPort(port: number | undefined): void;
   /** Stops following changes and closes the backend connections. */
   close(): Promise<void>;
 }
@@ -55,6 +81,15 @@ class Exchange {
   readonly started = performance.now();
   readonly record: AccessLogRecord;
   api: CompiledApi | undefined;
+  /** The usage plan that admitted a key-pair caller: its headers go on the response. */
+  grant: KeyGrant | undefined;
+  /** The application that signed an APP call. */
+  app: AppGrant | undefined;
+  /** The request body, when the gateway had to read it before forwarding (mustReadBody); the backend gets these bytes. */
+  body: Buffer | undefined;
+  /** The connection, and the bytes written on it before this exchange (rsp_len of the access log). */
+  readonly socket: Socket;
+  readonly bytesBefore: number;
 
   constructor(
     readonly req: IncomingMessage,
@@ -76,7 +111,10 @@ class Exchange {
       backendStatus: undefined,
       latencyMs: 0,
       errorMessage: "",
+      ...connectionFields(req),
     };
+    this.socket = req.socket;
+    this.bytesBefore = req.socket.bytesWritten;
   }
 }
 
@@ -87,10 +125,16 @@ class BodyTooLargeError extends Error {
 }
 
 export class GatewayHandler {
+  /** The HTTPS listener's port, when there is one (custom-domain HTTPS redirects). */
+  httpsPort: number | undefined;
+  /** API document pages and generated downloads, on hosts that are no service's. */
+  portal: Portal | undefined;
+
   constructor(
     private readonly view: ServingView,
     public accessLog: AccessLogSink,
     private readonly maxBodyBytes: number,
+    private readonly clock: Clock,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -110,18 +154,36 @@ export class GatewayHandler {
     if (!hostHeader) return this.fail(x, 404, "Get Host Fail: the request has no Host header.");
     const host = hostName(hostHeader);
     record.host = host;
-    const service = this.view.lookupHost(host);
-    if (!service) return this.fail(x, 404, `Not Found Host: no service answers for the domain \`${host}\`.`);
+    let service = this.view.lookupHost(host);
+    // A bound custom domain (DATAPLANE §1.4, domains.ts) reaches its service too.
+    const custom = service ? undefined : this.view.lookupDomain(host);
+    if (custom) service = custom.service;
+    if (!service) {
+      if (this.portal?.handles(target.path)) return this.servePortal(x, target.path, target.query);
+      return this.fail(x, 404, `Not Found Host: no service answers for the domain \`${host}\`.`);
+    }
     record.appId = service.appId;
     record.region = service.region;
     record.serviceId = service.serviceId;
+    if (custom?.domain.httpsOnly && this.httpsPort !== undefined && record.scheme !== "https") return this.redirectToHttps(x, host);
 
     if (hasDotSegment(target.path)) return this.fail(x, 400, "The request path must not contain `.` or `..` segments.");
 
-    // The environment is the first path segment; the rest is matched against the API paths.
-    const slash = target.path.indexOf("/", 1);
-    const envName = slash < 0 ? target.path.slice(1) : target.path.slice(1, slash);
-    const relativePath = slash < 0 ? "/" : target.path.slice(slash);
+    // The environment is the first path segment, the rest is matched against the API paths;
+    // on a custom domain with custom path mappings, the longest matching prefix says instead.
+    let envName: string;
+    let relativePath: string;
+    const mappings = custom?.domain.mappings;
+    if (mappings) {
+      const mapped = mapCustomPath(mappings, target.path);
+      if (!mapped) return this.fail(x, 404, `There is no api match: no path mapping of domain \`${host}\` covers \`${target.path}\`.`);
+      envName = mapped.environment;
+      relativePath = mapped.path;
+    } else {
+      const slash = target.path.indexOf("/", 1);
+      envName = slash < 0 ? target.path.slice(1) : target.path.slice(1, slash);
+      relativePath = slash < 0 ? "/" : target.path.slice(slash);
+    }
     const env = service.environments.get(envName);
     if (!env) {
       const known = (ENVIRONMENTS as readonly string[]).includes(envName);
@@ -148,9 +210,84 @@ export class GatewayHandler {
       return this.fail(x, 413, new BodyTooLargeError(this.maxBodyBytes).message);
     }
 
-    const query = api.params.readsQuery ? new URLSearchParams(target.query) : undefined;
-    const values = readParameters(api.params, { headers: req.headers, pathParams: match.pathParams, query });
+    // DATAPLANE §11: IP access control, authentication, frontend parameters, CustomAuth,
+    // traffic control, then the backend (CustomReq edits its request last).
+    const ipDenied = ipDeniedBy(api.ipRules, record.clientIp);
+    if (ipDenied) return this.fail(x, 403, ipDeniedMessage(ipDenied, record.clientIp));
+    const call: ApiCall = { service, env, api, match, relativePath, rawQuery: target.query };
+    if (mustReadBody(req, api)) {
+      this.readBody(x).then(
+        (read) => read && this.authorize(x, call),
+        (err) => this.internalError(x, err),
+      );
+      return;
+    }
+    this.authorize(x, call);
+  }
+
+  /** Authentication (the API's auth type), frontend parameters, then CustomAuth if bound. */
+  private authorize(x: Exchange, call: ApiCall): void {
+    const { req, record } = x;
+    const api = call.api;
+    const now = this.clock();
+    let limits = api.limits;
+    switch (api.authType) {
+      case "SECRET":
+      case "NONE": {
+        if (api.authType === "NONE" && !isHmacAuthorization(req.headers.authorization)) break;
+        const caller = authenticateKeyPair(req, call.service, call.env, api, now);
+        if (caller instanceof AuthFailure) {
+          // §5.4: on an API without authentication a signature that does not hold is ignored.
+          if (api.authType === "SECRET") return this.refuse(x, caller);
+        } else {
+          x.grant = caller;
+          limits = caller.limits;
+        }
+        break;
+      }
+      case "APP": {
+        const app = authenticateApp(req, call.env, api, now, { path: call.relativePath, rawQuery: call.rawQuery, body: x.body });
+        if (app instanceof AuthFailure) return this.refuse(x, app);
+        x.app = app;
+        break;
+      }
+      case "OAUTH": {
+        // Only business APIs have a link; the authorization API is how callers get tokens.
+        const failure = api.oauth && authenticateOauth(req, api.oauth, call.rawQuery, now);
+        if (failure) return this.refuse(x, failure);
+        break;
+      }
+    }
+
+    const query = api.params.readsQuery ? new URLSearchParams(call.rawQuery) : undefined;
+    const values = readParameters(api.params, { headers: req.headers, pathParams: call.match.pathParams, query });
     if (values instanceof MissingParameterError) return this.fail(x, 400, values.message);
+
+    if (!api.customAuth) return this.admitAndServe(x, call, limits, values, query, now);
+    const check = { rawQuery: call.rawQuery, pathParams: call.match.pathParams, body: x.body, clientIp: record.clientIp, requestId: record.requestId, now };
+    api.customAuth.check(req, check).then(
+      (refusal) => {
+        if (x.res.destroyed) return this.clientGone(x);
+        if (refusal) return this.refuse(x, refusal);
+        this.admitAndServe(x, call, limits, values, query, this.clock());
+      },
+      (err) => this.internalError(x, err),
+    );
+  }
+
+  /** Traffic control (every layer, the smallest limit wins), then the backend. */
+  private admitAndServe(x: Exchange, call: ApiCall, limits: readonly CompiledLimit[], values: ParamValues, query: URLSearchParams | undefined, now: number): void {
+    const api = call.api;
+    const pluginLayers = api.traffic?.layers({
+      clientIp: x.record.clientIp,
+      apiAppId: x.app?.apiAppId,
+      headers: x.req.headers,
+      rawQuery: call.rawQuery,
+      path: call.relativePath,
+      now,
+    });
+    const exhausted = admit(limits, now, pluginLayers);
+    if (exhausted) return this.throttled(x, exhausted);
 
     const backend = api.backend;
     switch (backend.kind) {
@@ -159,19 +296,79 @@ export class GatewayHandler {
       case "unavailable":
         return this.fail(x, 502, backend.message);
       case "http":
-        this.proxy(x, api, backend, match, relativePath, target.query, values, query).catch((err) => this.internalError(x, err));
+        this.proxy(x, api, backend, call.match, call.relativePath, call.rawQuery, values, query).catch((err) => this.internalError(x, err));
     }
   }
 
-  /** Answers a CORS preflight for an API with the CORS option; false when it is not one. */
+  /** Reads the whole body into x.body within the size limit; false when the exchange ended instead (413, or the client left). */
+  private async readBody(x: Exchange): Promise<boolean> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of limitBytes(x.req, this.maxBodyBytes)) chunks.push(chunk);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) this.fail(x, 413, err.message);
+      else this.clientGone(x);
+      return false;
+    }
+    x.body = Buffer.concat(chunks);
+    return true;
+  }
+
+  private clientGone(x: Exchange): void {
+    x.record.errorMessage = "The client closed the connection before the response was complete.";
+    this.finish(x, 499);
+  }
+
+  /** Answers an authentication refusal: its status, message and headers (a string to sign, a Location). */
+  private refuse(x: Exchange, refusal: AuthRefusal): void {
+    this.fail(x, refusal.status, refusal.message, refusal.headers);
+  }
+
+  /** A custom domain that forces HTTPS, asked over HTTP: redirect to the same URL on the HTTPS listener. */
+  private redirectToHttps(x: Exchange, host: string): void {
+    const { req, res, record } = x;
+    const status = record.method === "GET" || record.method === "HEAD" ? 301 : 308;
+    const location = httpsLocation(host, this.httpsPort!, req.url ?? "/");
+    record.errorMessage = `Redirected to HTTPS: the domain \`${host}\` forces HTTPS.`;
+    res.writeHead(status, { Location: location, "Content-Length": 0, [REQUEST_ID]: record.requestId });
+    res.end();
+    this.finish(x);
+  }
+
+  /** API document pages and generated downloads (portal.ts). */
+  private servePortal(x: Exchange, path: string, query: string): void {
+    this.portal!.serve(x.req, x.res, path, query, x.record.requestId).then(
+      (answer) => {
+        if (answer.error) x.record.errorMessage = answer.error;
+        this.finish(x);
+      },
+      (err) => this.internalError(x, err),
+    );
+  }
+
+  /**
+   * Answers a CORS preflight for an API with CORS (the option or the Cors plugin), after its
+   * IP access control (§11); false when it is not one. A refusal goes out without CORS
+   * headers (x.api stays unset), so the browser blocks the call.
+   */
   private answerPreflight(x: Exchange, env: CompiledEnvironment, relativePath: string): boolean {
     const asked = preflightMethod(x.req.headers);
     const api = asked ? env.routes.match(relativePath, asked)?.value : undefined;
     if (!api?.cors) return false;
+    const { record } = x;
+    record.apiId = api.id;
+    const ipDenied = ipDeniedBy(api.ipRules, record.clientIp);
+    if (ipDenied) {
+      this.fail(x, 403, ipDeniedMessage(ipDenied, record.clientIp));
+      return true;
+    }
+    const headers = api.cors.preflight(api, x.req.headers);
+    if (typeof headers === "string") {
+      this.fail(x, 403, headers);
+      return true;
+    }
     x.api = api;
-    x.record.apiId = api.id;
-    const headers = preflightHeaders(api, x.req.headers);
-    headers[REQUEST_ID] = x.record.requestId;
+    headers[REQUEST_ID] = record.requestId;
     x.res.writeHead(204, headers);
     x.res.end();
     this.finish(x);
@@ -188,7 +385,8 @@ export class GatewayHandler {
     };
     if (mock.gzipped) headers.Vary = "Accept-Encoding";
     if (gzip) headers["Content-Encoding"] = "gzip";
-    if (api.cors) headers[ALLOW_ORIGIN] = "*";
+    api.cors?.decorate(x.req.headers.origin, headers, false);
+    if (x.grant) addUsagePlanHeaders(headers, x.grant);
     x.res.writeHead(200, headers);
     x.res.end(x.record.method === "HEAD" ? undefined : body);
     this.finish(x);
@@ -205,9 +403,11 @@ export class GatewayHandler {
     parsedQuery: URLSearchParams | undefined,
   ): Promise<void> {
     const { req, record } = x;
+    record.upstreamAddr = backend.origin;
     const draft = new BackendRequestDraft(requestHeadersForBackend(req), rawQuery, parsedQuery);
     applyParameters(api.params, values, draft);
     addForwardingHeaders(draft.headers, req, record.clientIp, record.requestId);
+    if (api.customReq) applyRequestEdits(api.customReq, draft);
     const path = backend.basePath + (backend.path ? joinPath(backend.path.render(draft.pathValues), match.remainder) : relativePath);
     const query = draft.queryString();
 
@@ -217,7 +417,7 @@ export class GatewayHandler {
           path: query ? `${path}?${query}` : path,
           method: (backend.method ?? record.method) as "GET",
           headers: draft.headers,
-          body: requestBody(req, this.maxBodyBytes),
+          body: x.body ?? requestBody(req, this.maxBodyBytes),
           headersTimeout: backend.timeoutMs,
           bodyTimeout: backend.timeoutMs,
         },
@@ -236,7 +436,12 @@ export class GatewayHandler {
     stripHopByHop(headers);
     delete headers["x-api-requestid"];
     headers[REQUEST_ID] = record.requestId;
-    if (api.cors && headers["access-control-allow-origin"] === undefined) headers[ALLOW_ORIGIN] = "*";
+    api.cors?.decorate(req.headers.origin, headers, true);
+    if (x.grant) {
+      // The usage-plan headers are the gateway's: a backend's own are dropped.
+      for (const name of USAGE_PLAN_HEADERS) delete headers[name];
+      addUsagePlanHeaders(headers, x.grant);
+    }
     const gzip =
       hasResponseBody(record.method, status) &&
       shouldGzip(req.headers["accept-encoding"], headers["content-type"] as string | undefined, headers["content-encoding"], headers["content-length"] as string | undefined);
@@ -256,10 +461,7 @@ export class GatewayHandler {
   private backendFailed(x: Exchange, backend: HttpBackend, err: unknown): void {
     const { res, record } = x;
     if (err instanceof BodyTooLargeError) return this.fail(x, 413, err.message);
-    if (res.destroyed && !isUpstreamError(err)) {
-      record.errorMessage = "The client closed the connection before the response was complete.";
-      return this.finish(x, 499);
-    }
+    if (res.destroyed && !isUpstreamError(err)) return this.clientGone(x);
     const { status, reason, message } = classifyUpstreamError(err, backend);
     log.warn("gateway: backend call failed", { requestId: record.requestId, apiId: record.apiId, backend: backend.origin, reason, status });
     this.fail(x, status, message);
@@ -270,8 +472,13 @@ export class GatewayHandler {
     this.fail(x, 500, `Internal gateway error; quote request id ${x.record.requestId} when reporting it.`);
   }
 
+  /** 429 from the first exhausted limit (DATAPLANE §6.4); a QPS limit frees up within the second. */
+  private throttled(x: Exchange, limit: CompiledLimit): void {
+    this.fail(x, 429, limit.message, limit.perSecond ? RETRY_NEXT_SECOND : undefined);
+  }
+
   /** Answers an error the gateway decided, as `{"message": …}` JSON. */
-  private fail(x: Exchange, status: number, message: string): void {
+  private fail(x: Exchange, status: number, message: string, extraHeaders?: OutgoingHttpHeaders): void {
     const { res, record } = x;
     record.errorMessage = message;
     if (res.headersSent) {
@@ -285,7 +492,9 @@ export class GatewayHandler {
       "Content-Length": Buffer.byteLength(body),
       [REQUEST_ID]: record.requestId,
     };
-    if (x.api?.cors) headers[ALLOW_ORIGIN] = "*";
+    x.api?.cors?.decorate(x.req.headers.origin, headers, false);
+    if (x.grant) addUsagePlanHeaders(headers, x.grant);
+    if (extraHeaders) Object.assign(headers, extraHeaders);
     // Do not read on through an oversized upload just to keep the connection.
     if (status === 413) headers.Connection = "close";
     res.writeHead(status, headers);
@@ -299,12 +508,22 @@ export class GatewayHandler {
     const answered = x.res.writableEnded || (x.res.headersSent && !x.res.destroyed);
     record.status = status ?? (answered ? x.res.statusCode : 499);
     record.latencyMs = performance.now() - x.started;
+    record.responseLength = x.socket.bytesWritten - x.bytesBefore;
     try {
       this.accessLog(record);
     } catch (err) {
       log.error("gateway: access-log sink failed", { error: String(err) });
     }
   }
+}
+
+const RETRY_NEXT_SECOND: OutgoingHttpHeaders = { "Retry-After": "1" };
+const USAGE_PLAN_HEADERS = ["x-secret-id", "x-usageplan-id", "x-ratelimit-limit", "x-ratelimit-used"];
+
+/** DATAPLANE §5.6: on key-pair calls, the key, its usage plan, the plan's QPS and the quota used ("used/total"). */
+function addUsagePlanHeaders(headers: OutgoingHttpHeaders, grant: KeyGrant): void {
+  Object.assign(headers, grant.headers);
+  headers["X-RateLimit-Used"] = `${grant.quota.used()}${grant.quotaTail}`;
 }
 
 /** An error of the backend connection (undici's), as opposed to the client going away (aborted, premature close). */
@@ -348,6 +567,27 @@ function hasDotSegment(path: string): boolean {
   return (path.includes("/.") || path.includes("%2")) && DOT_SEGMENT.test(path);
 }
 
+/** A request matched to an API: what the stages after routing need of it. */
+interface ApiCall {
+  service: CompiledService;
+  env: CompiledEnvironment;
+  api: CompiledApi;
+  match: RouteMatch<CompiledApi>;
+  /** The path without the environment (or the custom mapping's prefix), as received. */
+  relativePath: string;
+  rawQuery: string;
+}
+
+const hasBody = (req: IncomingMessage) => {
+  const length = req.headers["content-length"];
+  return length !== undefined ? Number(length) > 0 : req.headers["transfer-encoding"] !== undefined;
+};
+
+/** Whether a check needs the body before the call goes on: an APP signature over a form or Content-MD5, a CustomAuth that sends it. */
+function mustReadBody(req: IncomingMessage, api: CompiledApi): boolean {
+  return ((api.authType === "APP" && appAuthNeedsBody(req)) || api.customAuth?.needsBody === true) && hasBody(req);
+}
+
 /** The body to stream to the backend: none, the request itself, or a size-checked stream for chunked uploads. */
 function requestBody(req: IncomingMessage, maxBytes: number): Readable | null {
   const length = req.headers["content-length"];
@@ -373,15 +613,25 @@ async function* limitBytes(req: IncomingMessage, maxBytes: number): AsyncIterabl
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { store, events } = options;
   const pools = new UpstreamPools();
-  const view = new ServingView(store, pools);
+  const view = new ServingView(store, pools, { defaultServiceQps: options.defaultServiceQps ?? DEFAULT_SERVICE_QPS });
   await view.loadAll();
   const unfollow = view.follow(events);
-  const handler = new GatewayHandler(view, options.accessLog ?? discardAccessLog, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const handler = new GatewayHandler(
+    view,
+    options.accessLog ?? discardAccessLog,
+    options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    options.clock ?? Date.now,
+  );
+  handler.portal = new Portal(store);
   return {
     server: createServer(handler.handle),
     view,
     setAccessLog(sink) {
       handler.accessLog = sink;
+    },
+    listener: handler.handle,
+    setHttpsPort(port) {
+      handler.httpsPort = port;
     },
     async close() {
       unfollow();

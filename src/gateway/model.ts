@@ -4,12 +4,20 @@
  *
  *   host ──▶ CompiledService ──▶ environment name ──▶ CompiledEnvironment ──▶ RouteTable ──▶ CompiledApi
  *
- * Policies that change without a re-release (keys, usage plans, IP strategies, plugins,
- * custom domains) are meant to hang off these objects: per service (custom domains, service
- * QPS), per environment (usage plans) and per API (auth, plugins, API QPS).
+ * Policies that change without a re-release hang off these objects and are recompiled with
+ * them: the account's API keys on the service, usage-plan keys on the environment, limits and
+ * key grants on each API (policy.ts); authorized applications, IP rules, CORS and the plugins
+ * on each API (api-policies.ts). The OAuth link is part of the release (oauth.ts).
  */
 import type { Dispatcher } from "undici";
+import type { LimitLayer, RunningTotal } from "../limits/meters.js";
 import type { BackendPathTemplate } from "./backend-path.js";
+import type { CorsPolicy } from "./cors.js";
+import type { CustomAuth } from "./custom-auth.js";
+import type { RequestEdits } from "./custom-req.js";
+import type { IpRule } from "./ip-access.js";
+import type { OauthLink } from "./oauth.js";
+import type { TrafficPolicy } from "./traffic.js";
 import type { ParamPlan } from "./params.js";
 import type { RouteTable } from "./router.js";
 
@@ -21,6 +29,11 @@ export interface CompiledService {
   hosts: string[];
   /** Only the environments that are online. */
   environments: Map<string, CompiledEnvironment>;
+  /**
+   * Every API key of the service's account and region, by AccessKeyId: one map shared by the
+   * account's services and refreshed in place, so a key change reaches all of them at once.
+   */
+  keys: ReadonlyMap<string, GatewayKey>;
 }
 
 export interface CompiledEnvironment {
@@ -28,6 +41,10 @@ export interface CompiledEnvironment {
   versionName: string;
   routes: RouteTable<CompiledApi>;
   apis: Map<string, CompiledApi>;
+  /** Keys bound through a usage plan to this service environment or to any of its APIs. */
+  planKeys: ReadonlySet<string>;
+  /** Applications authorized to any API of this service environment, by ApiAppKey (APP auth, §5.3). */
+  apps: ReadonlyMap<string, AppGrant>;
 }
 
 export interface CompiledApi {
@@ -40,10 +57,61 @@ export interface CompiledApi {
   /** The frontend path as configured, with its `=` / `^~` marker. */
   path: string;
   authType: string;
-  /** The API's "support CORS" option (DATAPLANE §7.2). */
-  cors: boolean;
+  /** CORS (DATAPLANE §7.2): the Cors plugin when one is bound, else the API's "support CORS" option, else none. */
+  cors: CorsPolicy | undefined;
   params: ParamPlan;
   backend: Backend;
+  /** Limits on every call (DATAPLANE §6.1): the service environment's QPS, then the API's own when set. */
+  limits: readonly CompiledLimit[];
+  /** Keys admitted to this API in this environment (usage plan bound to the API or the service), by AccessKeyId. */
+  grants: ReadonlyMap<string, KeyGrant>;
+  /** Applications authorized to this API in this environment, by ApiAppKey. */
+  apps: ReadonlyMap<string, AppGrant>;
+  /** An OAuth 2.0 business API's authorization API; undefined for every other API. */
+  oauth: OauthLink | undefined;
+  /** IP strategies and the IPControl plugin: each must admit the client (§7.1). */
+  ipRules: readonly IpRule[];
+  /** The traffic-control plugin (basic or by parameter), per-request layers after `limits`. */
+  traffic: TrafficPolicy | undefined;
+  /** The CustomAuth plugin. */
+  customAuth: CustomAuth | undefined;
+  /** The CustomReq plugin. */
+  customReq: RequestEdits | undefined;
+}
+
+/** An application authorized (APP auth) to an API in an environment. */
+export interface AppGrant {
+  apiAppId: string;
+  apiAppKey: string;
+  secret: string;
+}
+
+/** An API key as the gateway checks signatures with it. */
+export interface GatewayKey {
+  secret: string;
+  enabled: boolean;
+}
+
+/** A limit layer and the 429 the gateway answers when it is exhausted. */
+export interface CompiledLimit extends LimitLayer {
+  /** Says which limit and how much (DATAPLANE §6.4 message first). */
+  message: string;
+  /** QPS limits free up in the next second; a quota does not. */
+  perSecond: boolean;
+}
+
+/** One key admitted to one API in one environment by its usage plan (DATAPLANE §5.6). */
+export interface KeyGrant {
+  accessKeyId: string;
+  usagePlanId: string;
+  /** Every limit on this key's calls of the API: the API's limits, then the plan's QPS (if set) and quota. */
+  limits: readonly CompiledLimit[];
+  /** Requests of this key counted against the plan's quota (counted also when the plan sets no quota). */
+  quota: RunningTotal;
+  /** "/<MaxRequestNum>" or "/unlimited": the tail of X-RateLimit-Used. */
+  quotaTail: string;
+  /** X-Secret-ID, X-UsagePlan-ID and X-RateLimit-Limit, fixed for this key and plan. */
+  headers: Readonly<Record<string, string>>;
 }
 
 export type Backend = HttpBackend | MockBackend | UnavailableBackend;

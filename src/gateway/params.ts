@@ -180,6 +180,11 @@ export class BackendRequestDraft {
     return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
   }
 
+  /** The query, to be edited (parsed on first use): queryString() then renders it. */
+  editQuery(): URLSearchParams {
+    return this.query();
+  }
+
   /** The query string for the backend: the caller's, byte for byte, unless a rule changed it. */
   queryString(): string {
     return this.queryChanged ? this.parsedQuery!.toString() : this.rawQuery;

@@ -35,16 +35,21 @@ export class UpstreamPools {
   }
 }
 
+/** Error codes of a call that took too long (to connect or to answer). */
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
+
+/** The error code of a failed upstream call ("" when it has none). */
+export const upstreamErrorCode = (err: unknown): string => (err as { code?: string } | null)?.code ?? "";
+
+/** Whether a failed upstream call failed by taking too long (504 rather than 502). */
+export const isUpstreamTimeout = (err: unknown): boolean => TIMEOUT_CODES.has(upstreamErrorCode(err));
+
 /** How a failed backend call is answered: too slow → 504, anything else → 502. */
 export function classifyUpstreamError(err: unknown, backend: HttpBackend): { status: 502 | 504; reason: string; message: string } {
-  const code = (err as { code?: string } | null)?.code ?? "";
+  const code = upstreamErrorCode(err);
   const detail = err instanceof Error ? err.message : String(err);
+  if (TIMEOUT_CODES.has(code)) return { status: 504, reason: code, message: `The backend did not answer within the API's timeout of ${backend.timeoutMs / 1000} s.` };
   switch (code) {
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
-    case "ETIMEDOUT":
-      return { status: 504, reason: code, message: `The backend did not answer within the API's timeout of ${backend.timeoutMs / 1000} s.` };
     case "UND_ERR_INVALID_ARG":
       // e.g. a mapped parameter whose value cannot be a header value
       return { status: 502, reason: detail, message: `The gateway could not build a valid request to the backend: ${detail}.` };

@@ -18,11 +18,13 @@ export async function deleteServiceTree(db: Db, scope: Scope, serviceId: string)
     .where("region", "=", region)
     .where((eb) => eb.or([eb("target_id", "in", owned), eb("subject_id", "in", owned)]))
     .execute();
-  for (const table of ["apis", "releases", "ip_strategies"] as const) {
+  // Custom domains (the host names become free) and API documents go with the service.
+  for (const table of ["apis", "releases", "ip_strategies", "sub_domains", "api_docs"] as const) {
     await db.deleteFrom(table).where("app_id", "=", appId).where("region", "=", region).where("parent_id", "=", serviceId).execute();
   }
   for (const table of ["environments", "release_history"] as const) {
     await db.deleteFrom(table).where("app_id", "=", appId).where("region", "=", region).where("service_id", "=", serviceId).execute();
   }
+  await db.deleteFrom("artifacts").where("app_id", "=", appId).where("region", "=", region).where("service_id", "=", serviceId).execute();
   await db.deleteFrom("services").where("app_id", "=", appId).where("region", "=", region).where("id", "=", serviceId).execute();
 }

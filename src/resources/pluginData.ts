@@ -183,8 +183,9 @@ const edits = <N extends z.ZodType<string>>(name: N) =>
  *     {"headers": {"set": {"X-From": "gw"}, "remove": ["Cookie"], "rename": {"X-Old": "X-New"}},
  *      "queries": {"set": {"v": "2"}, "remove": ["debug"], "rename": {"q": "query"}}}
  *
- * Applied in the order rename, remove, set; header names compare case-insensitively. At
- * least one edit is required.
+ * Applied just before the backend call, headers then queries, each in the order rename,
+ * remove, set (a rename moves every value, replacing the target's; a set replaces every
+ * value); header names compare case-insensitively. At least one edit is required.
  */
 export const CustomReqData = z
   .object({ headers: edits(headerName), queries: edits(queryName) })
@@ -208,7 +209,8 @@ export const CustomReqData = z
  * - `cache_key`: the request parameters (`header.x`, `query.x` or `path.x`) that identify a
  *   caller; required when `cache_ttl` > 0.
  * - `cache_ttl`: seconds a verdict is reused, 0–3600 (0: no cache); default 0.
- * A 2xx answer admits the call; any other answer refuses it (401); no answer: 502 / 504.
+ * A 2xx answer admits the call; any other answer refuses it with the verification service's
+ * own status (a 3xx with its Location); unreachable: 502; no answer within `timeout`: 504.
  */
 export const CustomAuthData = z
   .object({

@@ -52,6 +52,54 @@ export interface Database {
   sub_domains: ResourceRow;
   environments: EnvironmentRow;
   release_history: ReleaseHistoryRow;
+  access_logs: AccessLogRow;
+  artifacts: ArtifactRow;
+}
+
+/** One gateway request (DATAPLANE §9.1), written in batches by the access-log sink (migration 0002). */
+export interface AccessLogRow {
+  seq: Generated<number>;
+  app_id: string;
+  region: string;
+  service_id: string;
+  /** Start of the request, epoch milliseconds. */
+  time: number;
+  request_id: string;
+  api_id: string;
+  environment: string;
+  host: string;
+  uri: string;
+  scheme: string;
+  method: string;
+  status: number;
+  /** null: the gateway answered by itself ("-"). */
+  backend_status: number | null;
+  client_ip: string;
+  upstream_addr: string;
+  server_addr: string;
+  request_length: number | null;
+  response_length: number | null;
+  latency_ms: number;
+  error_message: string;
+  pid: number;
+}
+
+/** A file the gateway serves: a built API-document page, a generated document or SDK archive (migration 0002). */
+export interface ArtifactRow {
+  /** The ApiDocId for a document page; an unguessable token for downloads. */
+  id: string;
+  app_id: string;
+  region: string;
+  service_id: string;
+  /** "apidoc", "document" or "sdk". */
+  kind: string;
+  /** What it was generated for, e.g. "release/javascript"; replaced when generated again. */
+  key: string;
+  /** File name offered to the client. */
+  name: string;
+  content_type: string;
+  body: Buffer;
+  created_at: string;
 }
 
 export interface EnvironmentRow {

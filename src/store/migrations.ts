@@ -89,4 +89,53 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("release_history_env").on("release_history").columns(["service_id", "environment"]).execute();
     },
   },
+  /**
+   * Gateway access logs (DATAPLANE §9.1, searched by DescribeLogSearch) and generated files
+   * served by the gateway (built API-document pages, GenerateApiDocument downloads).
+   */
+  "0002_access_logs": {
+    async up(db) {
+      await db.schema
+        .createTable("access_logs")
+        .addColumn("seq", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("region", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("time", "integer", (c) => c.notNull())
+        .addColumn("request_id", "text", (c) => c.notNull())
+        .addColumn("api_id", "text", (c) => c.notNull())
+        .addColumn("environment", "text", (c) => c.notNull())
+        .addColumn("host", "text", (c) => c.notNull())
+        .addColumn("uri", "text", (c) => c.notNull())
+        .addColumn("scheme", "text", (c) => c.notNull())
+        .addColumn("method", "text", (c) => c.notNull())
+        .addColumn("status", "integer", (c) => c.notNull())
+        .addColumn("backend_status", "integer")
+        .addColumn("client_ip", "text", (c) => c.notNull())
+        .addColumn("upstream_addr", "text", (c) => c.notNull())
+        .addColumn("server_addr", "text", (c) => c.notNull())
+        .addColumn("request_length", "integer")
+        .addColumn("response_length", "integer")
+        .addColumn("latency_ms", "real", (c) => c.notNull())
+        .addColumn("error_message", "text", (c) => c.notNull())
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("access_logs_service_time").on("access_logs").columns(["app_id", "region", "service_id", "time", "seq"]).execute();
+      await db.schema.createIndex("access_logs_time").on("access_logs").column("time").execute();
+      await db.schema
+        .createTable("artifacts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("region", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("content_type", "text", (c) => c.notNull())
+        .addColumn("body", "blob", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("artifacts_owner").on("artifacts").columns(["app_id", "region", "service_id", "kind", "key"]).execute();
+    },
+  },
 };
