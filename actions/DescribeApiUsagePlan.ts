@@ -16,6 +16,6 @@ export default defineAction({
     const service = await services.get(ctx.db, ctx.scope, input.ServiceId);
     const bindings = (await serviceBindings(ctx.db, ctx.scope, service.ServiceId)).filter((b) => b.kind === "api");
     const page = paginate(bindings, input.Limit, input.Offset);
-    return { Result: { TotalCount: page.TotalCount, ApiUsagePlanList: await apiUsagePlanViews(ctx.db, ctx.scope, page.items) } };
+    return { Result: { TotalCount: page.TotalCount, ApiUsagePlanList: await apiUsagePlanViews(ctx.db, ctx.scope, ctx.usage, page.items) } };
   },
 });

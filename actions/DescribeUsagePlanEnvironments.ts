@@ -1,8 +1,8 @@
 /**
  * DescribeUsagePlanEnvironments (查询使用计划绑定环境列表): where a plan is bound, one entry per
  * binding of the given BindType (SERVICE: service environments; API: APIs in an environment),
- * in binding order. CreatedTime/ModifiedTime are the binding's time. InUseRequestNum is 0:
- * quota counters live in the gateway.
+ * in binding order. CreatedTime/ModifiedTime are the binding's time. InUseRequestNum is the
+ * quota the gateway has counted for the plan's keys since apigw started.
  */
 import { defineAction } from "../src/control/action.js";
 import { paginate } from "../src/control/listing.js";
@@ -17,6 +17,6 @@ export default defineAction({
     const kind = input.BindType === "API" ? "api" : "service";
     const bindings = (await planBindings(ctx.db, ctx.scope, [plan.UsagePlanId])).filter((b) => b.kind === kind);
     const page = paginate(bindings, input.Limit, input.Offset);
-    return { Result: { TotalCount: page.TotalCount, EnvironmentList: await usagePlanEnvironmentViews(ctx.db, ctx.scope, plan, page.items) } };
+    return { Result: { TotalCount: page.TotalCount, EnvironmentList: await usagePlanEnvironmentViews(ctx.db, ctx.scope, ctx.usage, plan, page.items) } };
   },
 });

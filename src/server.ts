@@ -87,7 +87,7 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
     gateway.setHttpsPort(config.gatewayHttpsPort);
   }
   const actions = await loadActions();
-  const dispatcher = new Dispatcher({ store, config, actions, events, clock: options.clock });
+  const dispatcher = new Dispatcher({ store, config, actions, events, usage: gateway.view, clock: options.clock });
   const control = createAdaptorServer({ fetch: createControlApp(dispatcher).fetch }) as Server;
   const controlPort = await listen(control, config.controlPort, config.host);
   return {

@@ -324,6 +324,11 @@ describe("usage-plan QPS and quota", () => {
     await c.ModifyUsagePlan({ UsagePlanId: planId, MaxRequestNum: 6 });
     expect(await burst(5, svc.host, "/release/a", () => signed(key))).toEqual([...times(2, 200), ...times(3, 429)]);
     expect(s.apigw.gateway.view.quotaUsed(scope(), planId, key.id)).toBe(6);
+    // The control API reports the same figure as InUseRequestNum.
+    const envs = await c.DescribeUsagePlanEnvironments({ UsagePlanId: planId, BindType: "SERVICE" });
+    expect(envs.Result?.EnvironmentList.map((e) => e.InUseRequestNum)).toEqual([6]);
+    const servicePlans = await c.DescribeServiceUsagePlan({ ServiceId: svc.serviceId });
+    expect(servicePlans.Result?.ServiceUsagePlanList.map((e) => e.InUseRequestNum)).toEqual([6]);
   });
 
   it("counts exactly under concurrent load: 200 calls at once, QPS 37, quota 50 over two seconds", async () => {

@@ -22,9 +22,19 @@ export interface ActionContext {
   now: Date;
   config: Config;
   events: Events;
+  /** What the gateway has counted (quota used per usage plan and key), for InUseRequestNum. */
+  usage: UsageReader;
   /** Runs after the transaction commits, e.g. to refresh the gateway's compiled view. */
   afterCommit(fn: () => void): void;
 }
+
+export interface UsageReader {
+  /** Requests of `accessKeyId` counted against usage plan `usagePlanId`'s quota since start. */
+  quotaUsed(scope: Scope, usagePlanId: string, accessKeyId: string): number;
+}
+
+/** For a dispatcher without a gateway (nothing is counted). */
+export const noUsage: UsageReader = { quotaUsed: () => 0 };
 
 export type ActionOutput = Record<string, unknown>;
 

@@ -11,7 +11,7 @@ import { log } from "../log.js";
 import { findKeyPair } from "../store/accounts.js";
 import type { Store } from "../store/db.js";
 import { documentedErrors, rateLimits, type DocumentedAction } from "../../schema/generated.js";
-import type { ActionContext, ActionOutput } from "./action.js";
+import { noUsage, type ActionContext, type ActionOutput, type UsageReader } from "./action.js";
 import { ApiError, errors } from "./errors.js";
 import type { ActionRegistry } from "./registry.js";
 import type { ControlRequest } from "./request.js";
@@ -30,6 +30,7 @@ export interface DispatcherDeps {
   config: Config;
   actions: ActionRegistry;
   events: Events;
+  usage?: UsageReader;
   clock?: Clock;
 }
 
@@ -109,6 +110,7 @@ export class Dispatcher {
         now: new Date(this.clock()),
         config,
         events: this.deps.events,
+        usage: this.deps.usage ?? noUsage,
         afterCommit: (fn) => after.push(fn),
       };
       return action.handler(input, ctx);

@@ -25,7 +25,7 @@
  *
  * The gateway reads all of this through `loadPolicies` and `resolveCaller` below.
  */
-import type { ActionContext } from "../control/action.js";
+import type { ActionContext, UsageReader } from "../control/action.js";
 import { ApiError, errors } from "../control/errors.js";
 import type { Db } from "../store/db.js";
 import { repository, type Scope } from "../store/resources.js";
@@ -336,14 +336,19 @@ function apiFields(api: ApiRecord | undefined) {
 }
 
 /**
- * Quota consumed (InUseRequestNum): counters live in the gateway's memory, which actions do not
- * reach yet, so the control API answers 0.
+ * Quota consumed by a plan (InUseRequestNum): the gateway counts per (plan, key), so a plan's
+ * figure is the sum over its keys. The same figure is shown on each of the plan's bindings:
+ * a quota is shared by every environment and API the plan covers.
  */
-const IN_USE_REQUEST_NUM = 0;
+async function planUsage(db: Db, scope: Scope, usage: UsageReader, planIds: string[]): Promise<(planId: string) => number> {
+  const keys = await keysOfPlans(db, scope, [...new Set(planIds)]);
+  return (planId) => (keys.get(planId) ?? []).reduce((sum, keyId) => sum + usage.quotaUsed(scope, planId, keyId), 0);
+}
 
 /** The documented ApiUsagePlan entries (DescribeServiceUsagePlan, DescribeApiUsagePlan). */
-export async function apiUsagePlanViews(db: Db, scope: Scope, bindings: PlanBinding[]) {
+export async function apiUsagePlanViews(db: Db, scope: Scope, usage: UsageReader, bindings: PlanBinding[]) {
   const c = await bindingContext(db, scope, bindings);
+  const inUse = await planUsage(db, scope, usage, bindings.map((b) => b.usagePlanId));
   return bindings.flatMap((b) => {
     const p = c.plan(b.usagePlanId);
     if (!p) return [];
@@ -355,7 +360,7 @@ export async function apiUsagePlanViews(db: Db, scope: Scope, bindings: PlanBind
         UsagePlanName: p.UsagePlanName,
         UsagePlanDesc: p.UsagePlanDesc,
         Environment: b.environment,
-        InUseRequestNum: IN_USE_REQUEST_NUM,
+        InUseRequestNum: inUse(p.UsagePlanId),
         MaxRequestNum: p.MaxRequestNum,
         MaxRequestNumPreSec: p.MaxRequestNumPreSec,
         CreatedTime: p.CreatedTime,
@@ -368,13 +373,14 @@ export async function apiUsagePlanViews(db: Db, scope: Scope, bindings: PlanBind
 }
 
 /** The documented UsagePlanEnvironment entries (DescribeUsagePlanEnvironments): one per binding. */
-export async function usagePlanEnvironmentViews(db: Db, scope: Scope, plan: UsagePlanRecord, bindings: PlanBinding[]) {
+export async function usagePlanEnvironmentViews(db: Db, scope: Scope, usage: UsageReader, plan: UsagePlanRecord, bindings: PlanBinding[]) {
   const c = await bindingContext(db, scope, bindings);
+  const inUse = (await planUsage(db, scope, usage, [plan.UsagePlanId]))(plan.UsagePlanId);
   return bindings.map((b) => ({
     ServiceId: b.serviceId,
     ...apiFields(c.api(b.apiId)),
     Environment: b.environment,
-    InUseRequestNum: IN_USE_REQUEST_NUM,
+    InUseRequestNum: inUse,
     MaxRequestNum: plan.MaxRequestNum,
     MaxRequestNumPreSec: plan.MaxRequestNumPreSec,
     CreatedTime: b.createdAt,
