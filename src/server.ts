@@ -88,7 +88,9 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
   }
   const actions = await loadActions();
   const dispatcher = new Dispatcher({ store, config, actions, events, usage: gateway.view, clock: options.clock });
-  const control = createAdaptorServer({ fetch: createControlApp(dispatcher).fetch }) as Server;
+  const app = createControlApp(dispatcher);
+  // Control requests and access-log writes take turns on the database (accessLogs.ts exclusive()).
+  const control = createAdaptorServer({ fetch: (...args: Parameters<typeof app.fetch>) => accessLogs.exclusive(() => app.fetch(...args)) }) as Server;
   const controlPort = await listen(control, config.controlPort, config.host);
   return {
     controlUrl: `http://${config.host}:${controlPort}`,

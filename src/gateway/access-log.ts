@@ -2,9 +2,11 @@
  * One access-log record per gateway request (the fields of DATAPLANE §9.1 that a local
  * gateway knows), handed to a pluggable sink when the response is done. The sink is called
  * synchronously and must not block: the default one (src/resources/accessLogs.ts, wired in
- * src/server.ts) buffers records and writes them to SQLite in batches for DescribeLogSearch.
+ * src/server.ts) buffers records and writes them to SQLite in batches (from a worker thread for
+ * a file database) for DescribeLogSearch.
  */
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 
 export interface AccessLogRecord {
@@ -64,17 +66,77 @@ export function teeAccessLog(...sinks: AccessLogSink[]): AccessLogSink {
   };
 }
 
-/** What the connection tells about a request: scheme, local address, request size (§9.1 scheme, vip, req_len). */
-export function connectionFields(req: IncomingMessage): Pick<AccessLogRecord, "scheme" | "serverAddr" | "requestLength"> {
-  const socket = req.socket;
-  const local = socket.localAddress ?? "";
+/** The local address:port of a connection, computed once per socket (§9.1 `vip`). */
+const SERVER_ADDR = Symbol("apigw.serverAddr");
+
+function serverAddress(socket: Socket & { [SERVER_ADDR]?: string }): string {
+  let addr = socket[SERVER_ADDR];
+  if (addr === undefined) {
+    const local = socket.localAddress ?? "";
+    addr = local ? `${local.includes(":") ? `[${local}]` : local}:${socket.localPort ?? ""}` : "";
+    // Only once known: a socket asked before it is connected tries again next time.
+    if (local) socket[SERVER_ADDR] = addr;
+  }
+  return addr;
+}
+
+/** Bytes of the request line, headers and declared body (§9.1 req_len). */
+function requestLength(req: IncomingMessage): number {
   let length = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 12; // "M U HTTP/1.1\r\n"
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) length += raw[i]!.length + raw[i + 1]!.length + 4;
-  length += 2 + (Number(req.headers["content-length"]) || 0);
+  let declared: number | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    length += name.length + value.length + 4;
+    if (declared === undefined && name.length === 14 && name.toLowerCase() === "content-length") declared = Number(value) || 0;
+  }
+  return length + 2 + (declared ?? 0);
+}
+
+/**
+ * The record of one request, filled in as the request goes: one object of a fixed shape
+ * (every field set in the constructor), so building it costs one allocation.
+ */
+export class GatewayLogRecord implements AccessLogRecord {
+  requestId: string;
+  time: number;
+  appId = "";
+  region = "";
+  serviceId = "";
+  environment = "";
+  apiId = "";
+  host = "";
+  clientIp: string;
+  method: string;
+  path = "";
+  status = 0;
+  backendStatus: number | undefined = undefined;
+  latencyMs = 0;
+  errorMessage = "";
+  scheme: string;
+  upstreamAddr: string | undefined = undefined;
+  serverAddr: string;
+  requestLength: number;
+  responseLength: number | undefined = undefined;
+
+  constructor(req: IncomingMessage, requestId: string, clientIp: string) {
+    const socket = req.socket;
+    this.requestId = requestId;
+    this.time = Date.now();
+    this.clientIp = clientIp;
+    this.method = req.method ?? "GET";
+    this.scheme = (socket as TLSSocket).encrypted ? "https" : "http";
+    this.serverAddr = serverAddress(socket);
+    this.requestLength = requestLength(req);
+  }
+}
+
+/** What the connection tells about a request: scheme, local address, request size (§9.1 scheme, vip, req_len). */
+export function connectionFields(req: IncomingMessage): Pick<AccessLogRecord, "scheme" | "serverAddr" | "requestLength"> {
   return {
-    scheme: (socket as TLSSocket).encrypted ? "https" : "http",
-    serverAddr: local ? `${local.includes(":") ? `[${local}]` : local}:${socket.localPort ?? ""}` : "",
-    requestLength: length,
+    scheme: (req.socket as TLSSocket).encrypted ? "https" : "http",
+    serverAddr: serverAddress(req.socket),
+    requestLength: requestLength(req),
   };
 }

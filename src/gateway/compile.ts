@@ -102,7 +102,7 @@ function compileBackend(record: ApiRecord, pools: UpstreamPools): Backend {
     return {
       kind: "http",
       origin: url.origin,
-      pool: pools.get(url.origin),
+      pool: pools.backend(url.origin),
       basePath: url.pathname.replace(/\/+$/, ""),
       path: record.ServiceConfig?.Path ? BackendPathTemplate.compile(record.ServiceConfig.Path) : undefined,
       method: method === "ANY" ? undefined : method,

@@ -11,7 +11,9 @@
  * The per-request path reads only the in-memory compiled view (view.ts); it never touches the
  * database nor re-reads configuration. It stays synchronous up to the backend unless a check
  * needs the body first (an APP signature over a form or Content-MD5, a CustomAuth that sends
- * it) or CustomAuth asks its verification service.
+ * it) or CustomAuth asks its verification service. Backend calls go out through a dispatch
+ * handler (BackendCall) that writes the answer to the client as it is parsed; the access-log
+ * record is one fixed-shape object per request, handed to the sink when the exchange ends.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
@@ -25,21 +27,21 @@ import type { Clock } from "../limits/window.js";
 import { log } from "../log.js";
 import { ENVIRONMENTS } from "../resources/environments.js";
 import type { Store } from "../store/db.js";
-import { connectionFields, discardAccessLog, type AccessLogRecord, type AccessLogSink } from "./access-log.js";
+import { discardAccessLog, GatewayLogRecord, type AccessLogSink } from "./access-log.js";
 import { joinPath } from "./backend-path.js";
 import { acceptsGzip, hasResponseBody, shouldGzip } from "./compression.js";
 import { appAuthNeedsBody, authenticateApp } from "./app-auth.js";
 import { preflightMethod } from "./cors.js";
 import type { AuthRefusal } from "./custom-auth.js";
 import { applyRequestEdits } from "./custom-req.js";
-import { addForwardingHeaders, clientAddress, requestHeadersForBackend, stripHopByHop, type HeaderMap } from "./forwarding.js";
+import { addForwardingHeaders, clientAddress, HOP_BY_HOP, requestHeadersForBackend, stripHopByHop, type HeaderMap } from "./forwarding.js";
 import { AuthFailure, authenticateKeyPair, isHmacAuthorization } from "./key-auth.js";
 import { ipDeniedBy, ipDeniedMessage } from "./ip-access.js";
 import type { AppGrant, CompiledApi, CompiledEnvironment, CompiledLimit, CompiledService, HttpBackend, KeyGrant, MockBackend } from "./model.js";
 import { authenticateOauth } from "./oauth.js";
 import { applyParameters, BackendRequestDraft, MissingParameterError, readParameters, type ParamValues } from "./params.js";
 import type { RouteMatch } from "./router.js";
-import { classifyUpstreamError, UpstreamPools } from "./upstream.js";
+import { classifyUpstreamError, UpstreamError, UpstreamPools, type BackendHandler } from "./upstream.js";
 import { httpsLocation, mapCustomPath } from "./domains.js";
 import { Portal } from "./portal.js";
 import { ServingView } from "./view.js";
@@ -79,14 +81,14 @@ export interface Gateway {
 /** One request in flight: the exchange and the access-log record it fills in as it goes. */
 class Exchange {
   readonly started = performance.now();
-  readonly record: AccessLogRecord;
-  api: CompiledApi | undefined;
+  readonly record: GatewayLogRecord;
+  api: CompiledApi | undefined = undefined;
   /** The usage plan that admitted a key-pair caller: its headers go on the response. */
-  grant: KeyGrant | undefined;
+  grant: KeyGrant | undefined = undefined;
   /** The application that signed an APP call. */
-  app: AppGrant | undefined;
+  app: AppGrant | undefined = undefined;
   /** The request body, when the gateway had to read it before forwarding (mustReadBody); the backend gets these bytes. */
-  body: Buffer | undefined;
+  body: Buffer | undefined = undefined;
   /** The connection, and the bytes written on it before this exchange (rsp_len of the access log). */
   readonly socket: Socket;
   readonly bytesBefore: number;
@@ -95,24 +97,7 @@ class Exchange {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
   ) {
-    this.record = {
-      requestId: randomUUID(),
-      time: Date.now(),
-      appId: "",
-      region: "",
-      serviceId: "",
-      environment: "",
-      apiId: "",
-      host: "",
-      clientIp: clientAddress(req),
-      method: req.method ?? "GET",
-      path: "",
-      status: 0,
-      backendStatus: undefined,
-      latencyMs: 0,
-      errorMessage: "",
-      ...connectionFields(req),
-    };
+    this.record = new GatewayLogRecord(req, randomUUID(), clientAddress(req));
     this.socket = req.socket;
     this.bytesBefore = req.socket.bytesWritten;
   }
@@ -260,7 +245,7 @@ export class GatewayHandler {
     }
 
     const query = api.params.readsQuery ? new URLSearchParams(call.rawQuery) : undefined;
-    const values = readParameters(api.params, { headers: req.headers, pathParams: call.match.pathParams, query });
+    const values = api.params.rules.length === 0 ? NO_VALUES : readParameters(api.params, { headers: req.headers, pathParams: call.match.pathParams, query });
     if (values instanceof MissingParameterError) return this.fail(x, 400, values.message);
 
     if (!api.customAuth) return this.admitAndServe(x, call, limits, values, query, now);
@@ -296,7 +281,12 @@ export class GatewayHandler {
       case "unavailable":
         return this.fail(x, 502, backend.message);
       case "http":
-        this.proxy(x, api, backend, call.match, call.relativePath, call.rawQuery, values, query).catch((err) => this.internalError(x, err));
+        try {
+          this.proxy(x, api, backend, call.match, call.relativePath, call.rawQuery, values, query);
+        } catch (err) {
+          // Building the backend request failed (a CustomReq edit, say): nothing was sent.
+          this.internalError(x, err);
+        }
     }
   }
 
@@ -392,7 +382,12 @@ export class GatewayHandler {
     this.finish(x);
   }
 
-  private async proxy(
+  /**
+   * Calls the HTTP backend: the request is built from the client's (parameters mapped,
+   * forwarding headers added, CustomReq last) and dispatched on the origin's keep-alive pool;
+   * a BackendCall (below) writes the answer straight to the client as it arrives.
+   */
+  private proxy(
     x: Exchange,
     api: CompiledApi,
     backend: HttpBackend,
@@ -401,7 +396,7 @@ export class GatewayHandler {
     rawQuery: string,
     values: ParamValues,
     parsedQuery: URLSearchParams | undefined,
-  ): Promise<void> {
+  ): void {
     const { req, record } = x;
     record.upstreamAddr = backend.origin;
     const draft = new BackendRequestDraft(requestHeadersForBackend(req), rawQuery, parsedQuery);
@@ -410,26 +405,82 @@ export class GatewayHandler {
     if (api.customReq) applyRequestEdits(api.customReq, draft);
     const path = backend.basePath + (backend.path ? joinPath(backend.path.render(draft.pathValues), match.remainder) : relativePath);
     const query = draft.queryString();
-
-    try {
-      await backend.pool.stream(
-        {
-          path: query ? `${path}?${query}` : path,
-          method: (backend.method ?? record.method) as "GET",
-          headers: draft.headers,
-          body: x.body ?? requestBody(req, this.maxBodyBytes),
-          headersTimeout: backend.timeoutMs,
-          bodyTimeout: backend.timeoutMs,
-        },
-        ({ statusCode, headers }) => this.startResponse(x, api, statusCode, headers as HeaderMap),
-      );
-      this.finish(x);
-    } catch (err) {
-      this.backendFailed(x, backend, err);
-    }
+    // Errors of the call itself (an invalid header value, a refused connection) reach BackendCall.onError.
+    backend.pool.dispatch(
+      {
+        path: query ? `${path}?${query}` : path,
+        method: backend.method ?? record.method,
+        headers: draft.headers,
+        body: x.body ?? requestBody(req, this.maxBodyBytes),
+        headersTimeout: backend.timeoutMs,
+        bodyTimeout: backend.timeoutMs,
+      },
+      new BackendCall(this, x, api, backend),
+    );
   }
 
-  /** Backend headers arrived: pass them on and return where the body goes. */
+  /**
+   * The backend's status and headers (raw name/value pairs: strings from http1.ts, Buffers
+   * from undici): the answer's head goes to the client, and the return value is where the
+   * body goes (the response, or a gzip stream into it). Hop-by-hop headers and the backend's
+   * own X-Api-RequestId are dropped, the gateway's headers added. The common case builds the
+   * header list for writeHead in one pass; CORS and gzip, which edit headers by name, go
+   * through a header object (startResponse).
+   * @internal (BackendCall)
+   */
+  respond(x: Exchange, api: CompiledApi, status: number, raw: ReadonlyArray<Buffer | string>): Writable {
+    const { req, res, record } = x;
+    record.backendStatus = status;
+    const out: string[] = [];
+    let connection: string | undefined;
+    let contentType: string | undefined;
+    let contentEncoding: string | undefined;
+    let contentLength: string | undefined;
+    const grant = x.grant;
+    for (let i = 0; i < raw.length; i += 2) {
+      // latin1 both ways: header bytes pass through unchanged.
+      const name = latin1(raw[i]!);
+      const value = latin1(raw[i + 1]!);
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower)) {
+        if (lower === "connection") connection = connection === undefined ? value : `${connection}, ${value}`;
+        continue;
+      }
+      switch (lower) {
+        case "x-api-requestid":
+          continue;
+        case "content-type":
+          contentType ??= value;
+          break;
+        case "content-encoding":
+          contentEncoding ??= value;
+          break;
+        case "content-length":
+          contentLength ??= value;
+          break;
+        default:
+          // The usage-plan headers are the gateway's: a backend's own are dropped.
+          if (grant && USAGE_PLAN_HEADER_SET.has(lower)) continue;
+      }
+      out.push(name, value);
+    }
+    const gzip =
+      req.headers["accept-encoding"] !== undefined &&
+      hasResponseBody(record.method, status) &&
+      shouldGzip(req.headers["accept-encoding"], contentType, contentEncoding, contentLength);
+    if (gzip || api.cors || (connection !== undefined && connection !== "keep-alive" && connection !== "close")) {
+      return this.startResponse(x, api, status, headerObject(raw));
+    }
+    out.push(REQUEST_ID, record.requestId);
+    if (grant) {
+      for (const name in grant.headers) out.push(name, grant.headers[name]!);
+      out.push("X-RateLimit-Used", `${grant.quota.used()}${grant.quotaTail}`);
+    }
+    res.writeHead(status, out);
+    return res;
+  }
+
+  /** Backend headers (as an object, lower-case names) arrived: pass them on and return where the body goes. */
   private startResponse(x: Exchange, api: CompiledApi, status: number, headers: HeaderMap): Writable {
     const { req, res, record } = x;
     record.backendStatus = status;
@@ -458,7 +509,8 @@ export class GatewayHandler {
     return gzipStream;
   }
 
-  private backendFailed(x: Exchange, backend: HttpBackend, err: unknown): void {
+  /** @internal (BackendCall) */
+  backendFailed(x: Exchange, backend: HttpBackend, err: unknown): void {
     const { res, record } = x;
     if (err instanceof BodyTooLargeError) return this.fail(x, 413, err.message);
     if (res.destroyed && !isUpstreamError(err)) return this.clientGone(x);
@@ -502,7 +554,8 @@ export class GatewayHandler {
     this.finish(x);
   }
 
-  private finish(x: Exchange, status?: number): void {
+  /** Completes the access-log record and hands it to the sink. @internal (BackendCall) */
+  finish(x: Exchange, status?: number): void {
     const record = x.record;
     // Ended, or still flushing a compressed body: the status went out. Otherwise the client left.
     const answered = x.res.writableEnded || (x.res.headersSent && !x.res.destroyed);
@@ -518,7 +571,93 @@ export class GatewayHandler {
 }
 
 const RETRY_NEXT_SECOND: OutgoingHttpHeaders = { "Retry-After": "1" };
+/** The values of an API without parameter rules (most): nothing to read, nothing allocated. */
+const NO_VALUES: ParamValues = [];
 const USAGE_PLAN_HEADERS = ["x-secret-id", "x-usageplan-id", "x-ratelimit-limit", "x-ratelimit-used"];
+const USAGE_PLAN_HEADER_SET: ReadonlySet<string> = new Set(USAGE_PLAN_HEADERS);
+
+/** The client went away while the backend was answering: the backend call is abandoned. */
+class ClientGoneError extends Error {
+  constructor() {
+    super("The client closed the connection.");
+  }
+}
+
+/**
+ * One backend call (a dispatch handler, for http1.ts or undici): writes the backend's answer
+ * to the client as it arrives, with backpressure (the client pauses reading the backend while
+ * the client's socket is full), and completes the exchange. One object per call; no
+ * promises, no intermediate stream.
+ */
+class BackendCall implements BackendHandler {
+  private abort: ((err?: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
+  /** Where the body goes: the response, or a gzip stream into it. */
+  private target: Writable | undefined;
+  private waiting = false;
+
+  constructor(
+    private readonly gateway: GatewayHandler,
+    private readonly x: Exchange,
+    private readonly api: CompiledApi,
+    private readonly backend: HttpBackend,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(status: number, headers: ReadonlyArray<Buffer | string>, resume: () => void): boolean {
+    // 1xx answers are the backend's business: the client gets the final one.
+    if (status < 200) return true;
+    if (this.x.res.destroyed) throw new ClientGoneError();
+    this.resume = resume;
+    this.target = this.gateway.respond(this.x, this.api, status, headers);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.x.res.destroyed) throw new ClientGoneError();
+    if (this.target!.write(chunk)) return true;
+    this.pause();
+    return false;
+  }
+
+  onComplete(): void {
+    this.target!.end();
+    this.gateway.finish(this.x);
+  }
+
+  onError(err: Error): void {
+    this.gateway.backendFailed(this.x, this.backend, err);
+  }
+
+  /** The client's socket is full: read on once it drains, or give up if the client leaves. */
+  private pause(): void {
+    this.target!.once("drain", this.resume!);
+    if (this.waiting) return;
+    this.waiting = true;
+    this.x.res.once("close", () => {
+      if (!this.x.res.writableFinished) this.abort?.(new ClientGoneError());
+    });
+  }
+}
+
+const latin1 = (b: Buffer | string): string => (typeof b === "string" ? b : b.toString("latin1"));
+
+/** Raw header pairs as an object with lower-case names (repeated names: an array), latin1 as sent. */
+function headerObject(raw: ReadonlyArray<Buffer | string>): HeaderMap {
+  const headers: HeaderMap = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = latin1(raw[i]!).toLowerCase();
+    const value = latin1(raw[i + 1]!);
+    const existing = headers[name];
+    if (existing === undefined) headers[name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else headers[name] = [existing, value];
+  }
+  return headers;
+}
 
 /** DATAPLANE §5.6: on key-pair calls, the key, its usage plan, the plan's QPS and the quota used ("used/total"). */
 function addUsagePlanHeaders(headers: OutgoingHttpHeaders, grant: KeyGrant): void {
@@ -529,7 +668,8 @@ function addUsagePlanHeaders(headers: OutgoingHttpHeaders, grant: KeyGrant): voi
 /** An error of the backend connection (undici's), as opposed to the client going away (aborted, premature close). */
 function isUpstreamError(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return typeof code === "string" && code.startsWith("UND_ERR") && code !== "UND_ERR_ABORTED";
+  if (typeof code !== "string" || code === "UND_ERR_ABORTED") return false;
+  return err instanceof UpstreamError || code.startsWith("UND_ERR");
 }
 
 /** The host name of a Host header: port removed, lower case, no trailing dot. */

@@ -8,7 +8,7 @@
  * Base64(HMAC-<algorithm>(secret, string to sign)). Pure functions: parsing, signing,
  * comparing. What a failure means for the caller is key-auth.ts's business.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 
 /** The `algorithm` values accepted (sha1 and sha256 documented; sha384 and sha512 from EXT) → node digest. */
 export const HMAC_DIGESTS: ReadonlyMap<string, string> = new Map([
@@ -58,9 +58,22 @@ export function stringToSign(names: readonly string[], values: readonly string[]
   return out;
 }
 
+/** Secrets as key objects, made once (saves converting the secret on every signature check). */
+const secretKeys = new Map<string, KeyObject>();
+const MAX_SECRET_KEYS = 10_000;
+
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    if (secretKeys.size >= MAX_SECRET_KEYS) secretKeys.clear();
+    secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, "utf8"))));
+  }
+  return key;
+}
+
 /** Base64(HMAC(secret, text)) with a node digest name from HMAC_DIGESTS. */
 export function hmacSignature(digest: string, secret: string, text: string): string {
-  return createHmac(digest, secret).update(text, "utf8").digest("base64");
+  return createHmac(digest, secretKey(secret)).update(text, "utf8").digest("base64");
 }
 
 /** Constant-time comparison (in the length of the expected signature). */

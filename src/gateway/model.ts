@@ -9,7 +9,6 @@
  * key grants on each API (policy.ts); authorized applications, IP rules, CORS and the plugins
  * on each API (api-policies.ts). The OAuth link is part of the release (oauth.ts).
  */
-import type { Dispatcher } from "undici";
 import type { LimitLayer, RunningTotal } from "../limits/meters.js";
 import type { BackendPathTemplate } from "./backend-path.js";
 import type { CorsPolicy } from "./cors.js";
@@ -18,6 +17,7 @@ import type { RequestEdits } from "./custom-req.js";
 import type { IpRule } from "./ip-access.js";
 import type { OauthLink } from "./oauth.js";
 import type { TrafficPolicy } from "./traffic.js";
+import type { BackendDispatcher } from "./upstream.js";
 import type { ParamPlan } from "./params.js";
 import type { RouteTable } from "./router.js";
 
@@ -120,7 +120,7 @@ export interface HttpBackend {
   kind: "http";
   /** scheme://host:port, the key of the connection pool. */
   origin: string;
-  pool: Dispatcher;
+  pool: BackendDispatcher;
   /** A path given in the backend URL itself, without a trailing "/"; usually "". */
   basePath: string;
   /** ServiceConfig.Path; undefined when empty: the whole request path is passed through. */

@@ -1,9 +1,27 @@
 /**
- * Keep-alive connection pools to HTTP backends, one undici Pool per origin, shared by every
- * API and release that calls that origin (a recompile reuses the warm connections).
+ * Keep-alive connection pools to HTTP backends, one per origin, shared by every API and
+ * release that calls that origin (a recompile reuses the warm connections).
+ *
+ * APIs' http:// backends are called through the lean client of http1.ts; https:// backends,
+ * and the CustomAuth plugin's verification calls, through undici Pools. Both take the same
+ * request and handler shapes (undici's dispatch interface). APIGW_UPSTREAM_CLIENT=undici
+ * sends every backend call through undici (for comparison, or as a fallback).
  */
-import { Pool } from "undici";
+import { Pool, type Dispatcher } from "undici";
+import { Http1Pool, UpstreamError, type BackendRequest, type ResponseHandler } from "./http1.js";
 import type { HttpBackend } from "./model.js";
+
+/** What the gateway's BackendCall is given: undici gives raw header Buffers, http1.ts latin1 strings. */
+export interface BackendHandler extends Omit<ResponseHandler, "onHeaders"> {
+  onHeaders?(statusCode: number, headers: ReadonlyArray<Buffer | string>, resume: () => void, statusText: string): boolean;
+}
+
+/** Where an API's backend calls go: dispatch(request, handler), as undici's Dispatcher has it. */
+export interface BackendDispatcher {
+  dispatch(request: BackendRequest, handler: BackendHandler): boolean;
+}
+
+const useUndiciOnly = () => process.env.APIGW_UPSTREAM_CLIENT === "undici";
 
 /** Idle backend connections are kept this long (backends commonly close at 5 s or more). */
 const KEEP_ALIVE_MS = 4_000;
@@ -12,7 +30,21 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+  private readonly lean = new Map<string, Http1Pool>();
+  private readonly undiciOnly = useUndiciOnly();
 
+  /** The dispatcher for an API backend's origin: http1.ts for http://, undici for https://. */
+  backend(origin: string): BackendDispatcher {
+    if (this.undiciOnly || !origin.startsWith("http:")) {
+      const pool = this.get(origin);
+      return { dispatch: (request, handler) => pool.dispatch(request as Dispatcher.DispatchOptions, handler as Dispatcher.DispatchHandlers) };
+    }
+    let pool = this.lean.get(origin);
+    if (!pool) this.lean.set(origin, (pool = new Http1Pool(origin)));
+    return pool;
+  }
+
+  /** The undici Pool for `origin` (https backends, CustomAuth verification services). */
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
@@ -30,10 +62,14 @@ export class UpstreamPools {
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
+    const lean = [...this.lean.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy()));
+    this.lean.clear();
+    await Promise.all([...pools.map((p) => p.destroy()), ...lean.map((p) => p.close())]);
   }
 }
+
+export { UpstreamError };
 
 /** Error codes of a call that took too long (to connect or to answer). */
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
@@ -53,6 +89,9 @@ export function classifyUpstreamError(err: unknown, backend: HttpBackend): { sta
     case "UND_ERR_INVALID_ARG":
       // e.g. a mapped parameter whose value cannot be a header value
       return { status: 502, reason: detail, message: `The gateway could not build a valid request to the backend: ${detail}.` };
+    case "UND_ERR_INVALID_RESPONSE":
+    case "UND_ERR_HEADERS_OVERFLOW":
+      return { status: 502, reason: detail, message: `The backend ${backend.origin} answered with an ${detail.startsWith("invalid") ? detail : `invalid HTTP response: ${detail}`}.` };
     default:
       return { status: 502, reason: code || detail, message: `The backend ${backend.origin} could not be reached (${code || detail}).` };
   }

@@ -2,15 +2,28 @@
  * Access logs: the gateway's records (DATAPLANE §9.1) kept in SQLite and searched by
  * DescribeLogSearch.
  *
- * Writing is off the request path: the sink only converts the record and appends it to an
- * in-memory buffer. A timer (every ~200 ms while records wait) or a full batch (500 records,
- * on the next tick) writes the buffer in one transaction with a prepared statement. While a
- * control action holds the (single) SQLite connection in a transaction the write waits a few
- * milliseconds and tries again, so a record never becomes part of an action's transaction.
- * Retention (APIGW_LOG_RETENTION: days and/or a record count) is applied after writes at most
- * once a minute, and at close. Records of requests that reached no service (unknown host)
- * belong to no account and are not kept.
+ * Writing is off the request path: the sink only turns the record into the insert's values and
+ * appends them to an in-memory buffer. A timer (every ~200 ms while records wait) or a full
+ * batch (500 records, on the next tick) writes the buffer in one transaction with a prepared
+ * statement. Retention (APIGW_LOG_RETENTION: days and/or a record count) is applied after
+ * writes at most once a minute, and at close. Records of requests that reached no service
+ * (unknown host) belong to no account and are not kept.
+ *
+ * Where the writes run:
+ * - A file database: in a worker thread with its own SQLite connection, so that neither the
+ *   inserts (~5 µs a record), nor the commits, nor a retention sweep (deleted in chunks of
+ *   PRUNE_CHUNK records) take time from the gateway. SQLite has one writer at a time, and a
+ *   transaction that has read and then writes fails (SQLITE_BUSY_SNAPSHOT) when another
+ *   connection committed in between; so the control API runs each request through
+ *   `exclusive()` (server.ts): no batch is sent to the worker while one is under way, and one
+ *   starts only once the worker has committed what it was sent. Log writes and control
+ *   transactions therefore never overlap, as on one connection.
+ * - An in-memory database (one connection, tests): on the main thread; while a control
+ *   action's transaction holds the connection the write waits a few milliseconds and tries
+ *   again, so a record never becomes part of an action's transaction.
  */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type { Statement } from "better-sqlite3";
 import { sql, type Expression, type Selectable, type SqlBool } from "kysely";
 import type { LogRetention } from "../config.js";
@@ -31,6 +44,8 @@ export interface AccessLogStoreOptions {
   /** Records kept in memory while the database cannot be written; further ones are dropped (and counted in a warning). */
   maxBuffered?: number;
   now?: () => number;
+  /** Write on the main thread even for a file database (no worker thread). */
+  inline?: boolean;
 }
 
 const COLUMNS = [
@@ -57,8 +72,65 @@ const COLUMNS = [
   "pid",
 ] as const satisfies ReadonlyArray<keyof NewRow>;
 
+const INSERT_SQL = `INSERT INTO access_logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
 const PRUNE_EVERY_MS = 60_000;
 const DAY_MS = 86_400_000;
+/** Records deleted per retention step in the worker (each its own short transaction). */
+const PRUNE_CHUNK = 20_000;
+
+/**
+ * The writer thread (CommonJS, evaluated): its own connection to the database file; inserts
+ * the batches it is sent, deletes beyond the retention in chunks, answers each message once
+ * done.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.sqlitePath);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma("busy_timeout = 10000");
+// WAL, as the main connection set it. NORMAL: commits are not fsynced one by one (the log
+// buffers records in memory anyway); WAL keeps the file consistent through a crash.
+db.pragma("synchronous = NORMAL");
+const insert = db.prepare(workerData.insertSql);
+const insertAll = db.transaction((rows) => { for (const row of rows) insert.run(row); });
+const chunk = workerData.pruneChunk;
+const olderThan = db.prepare("DELETE FROM access_logs WHERE seq IN (SELECT seq FROM access_logs WHERE time < ? LIMIT " + chunk + ")");
+const maxSeq = db.prepare("SELECT MAX(seq) AS m FROM access_logs");
+const upToSeq = db.prepare("DELETE FROM access_logs WHERE seq IN (SELECT seq FROM access_logs WHERE seq <= ? LIMIT " + chunk + ")");
+parentPort.on("message", (m) => {
+  if (m.rows) {
+    try {
+      insertAll(m.rows);
+      parentPort.postMessage({ written: m.rows.length });
+    } catch (err) {
+      parentPort.postMessage({ written: m.rows.length, error: String((err && err.message) || err) });
+    }
+  } else if (m.prune) {
+    try {
+      let deleted = 0;
+      if (m.prune.before !== undefined) deleted += olderThan.run(m.prune.before).changes;
+      if (deleted < chunk && m.prune.records) {
+        const max = maxSeq.get().m;
+        if (max !== null) deleted += upToSeq.run(max - m.prune.records).changes;
+      }
+      parentPort.postMessage({ pruned: deleted, more: deleted >= chunk });
+    } catch (err) {
+      parentPort.postMessage({ pruned: 0, more: false, error: String((err && err.message) || err) });
+    }
+  } else if (m.close) {
+    db.close();
+    parentPort.postMessage({ closed: true });
+  }
+});
+`;
+
+interface WorkerReply {
+  written?: number;
+  pruned?: number;
+  more?: boolean;
+  closed?: boolean;
+  error?: string;
+}
 
 /** The batching SQLite access-log sink, with its retention. */
 export class AccessLogStore {
@@ -75,6 +147,19 @@ export class AccessLogStore {
   private readonly maxBuffered: number;
   private readonly now: () => number;
 
+  // Worker mode (file databases).
+  private worker: Worker | undefined;
+  /** Messages sent to the worker and not answered yet; records among them. */
+  private outstanding = 0;
+  private inFlight = 0;
+  /** Control requests under way (exclusive()): nothing is sent to the worker meanwhile. */
+  private exclusiveCount = 0;
+  /** Retention has more to delete: the next chunk goes out when the worker is free. */
+  private pruneMore = false;
+  /** Resolved when nothing is outstanding. */
+  private waiters: Array<() => void> = [];
+  private closeReply: (() => void) | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly options: AccessLogStoreOptions,
@@ -83,6 +168,7 @@ export class AccessLogStore {
     this.batchSize = options.batchSize ?? 500;
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.now = options.now ?? Date.now;
+    if (!options.inline && !store.sqlite.memory) this.startWorker();
   }
 
   /** The sink to give the gateway: constant work per request, no I/O. */
@@ -107,15 +193,44 @@ export class AccessLogStore {
     }
   };
 
-  /** Records waiting in memory. */
+  /** Records not written yet (buffered, or with the writer thread). */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.inFlight;
+  }
+
+  /** Whether writes run in a worker thread (file databases). */
+  get threaded(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /**
+   * Runs `fn` (a control request, whose transactions use the main connection) while no
+   * access-log write is under way on the worker's connection; batches wait until it is done.
+   */
+  async exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (!this.worker) return fn();
+    this.exclusiveCount++;
+    try {
+      if (this.outstanding > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+      return await fn();
+    } finally {
+      if (--this.exclusiveCount === 0) this.pump(true);
+    }
   }
 
   /** Writes everything buffered now (waiting for an open transaction to end). Tests call it instead of sleeping. */
   async flush(): Promise<void> {
-    while (this.buffer.length) {
-      if (!this.writeNow()) await new Promise((r) => setTimeout(r, 2));
+    if (!this.worker) {
+      while (this.buffer.length) {
+        if (!this.writeNow()) await new Promise((r) => setTimeout(r, 2));
+      }
+      return;
+    }
+    for (;;) {
+      this.pump(true);
+      if (this.buffer.length === 0 && this.outstanding === 0) return;
+      if (!this.worker) return this.flush(); // the worker failed: write here
+      await new Promise<void>((resolve) => (this.outstanding > 0 ? this.waiters.push(resolve) : setTimeout(resolve, 2)));
     }
   }
 
@@ -126,13 +241,33 @@ export class AccessLogStore {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = this.immediate = undefined;
+    const worker = this.worker;
+    if (worker) {
+      this.prune();
+      for (;;) {
+        if (this.outstanding === 0) this.pump();
+        if (this.outstanding === 0) break; // nothing more to do (or a control request holds the database)
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+      const closed = new Promise<void>((resolve) => (this.closeReply = resolve));
+      worker.postMessage({ close: true });
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+      this.worker = undefined;
+      await worker.terminate();
+      return;
+    }
     if (!this.store.sqlite.inTransaction) this.prune();
   }
 
   /** Deletes records beyond the retention (older than `days`, or beyond the newest `records`). */
   prune(): void {
-    const { days, records } = this.options.retention;
     this.lastPrune = this.now();
+    if (this.worker) {
+      this.pruneMore = true;
+      this.pump();
+      return;
+    }
+    const { days, records } = this.options.retention;
     if (days) this.store.sqlite.prepare("DELETE FROM access_logs WHERE time < ?").run(this.now() - days * DAY_MS);
     if (records) {
       this.store.sqlite.prepare("DELETE FROM access_logs WHERE seq <= (SELECT MAX(seq) FROM access_logs) - ?").run(records);
@@ -141,6 +276,7 @@ export class AccessLogStore {
 
   private tryWrite(): void {
     if (!this.buffer.length) return;
+    if (this.worker) return this.pump(true);
     if (!this.writeNow()) {
       // An action's transaction holds the connection: try again shortly.
       this.timer ??= setTimeout(() => {
@@ -162,20 +298,123 @@ export class AccessLogStore {
     const batch = this.buffer;
     this.buffer = [];
     try {
-      this.insert ??= sqlite.prepare(`INSERT INTO access_logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+      this.insert ??= sqlite.prepare(INSERT_SQL);
       const insert = this.insert;
       sqlite.transaction((rows: unknown[][]) => {
         for (const row of rows) insert.run(row);
       })(batch);
-      if (this.dropped) {
-        log.warn("access log: records dropped while the database could not be written", { dropped: this.dropped });
-        this.dropped = 0;
-      }
+      this.reportDropped();
       if (this.now() - this.lastPrune >= PRUNE_EVERY_MS) this.prune();
     } catch (err) {
       log.error("access log: writing records failed; they are lost", { records: batch.length, error: String(err) });
     }
     return true;
+  }
+
+  private reportDropped(): void {
+    if (this.dropped) {
+      log.warn("access log: records dropped while the database could not be written", { dropped: this.dropped });
+      this.dropped = 0;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // The writer thread
+  // -------------------------------------------------------------------------------------
+
+  private startWorker(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          file: this.store.sqlite.name,
+          sqlitePath: createRequire(import.meta.url).resolve("better-sqlite3"),
+          insertSql: INSERT_SQL,
+          pruneChunk: PRUNE_CHUNK,
+        },
+        // Not a loader's business: plain CommonJS.
+        execArgv: [],
+      });
+    } catch (err) {
+      log.warn("access log: no writer thread, writing on the main thread", { error: String(err) });
+      return;
+    }
+    worker.unref();
+    worker.on("message", (m: WorkerReply) => this.onWorkerReply(m));
+    worker.on("error", (err) => this.workerFailed(worker, err));
+    worker.on("exit", (code) => {
+      if (this.worker === worker) this.workerFailed(worker, new Error(`writer thread exited with code ${code}`));
+    });
+    this.worker = worker;
+  }
+
+  /** The worker is gone: what it had is lost, writing goes on here. */
+  private workerFailed(worker: Worker, err: unknown): void {
+    if (this.worker !== worker) return;
+    log.error("access log: the writer thread failed; writing on the main thread", { error: String(err), lost: this.inFlight });
+    this.worker = undefined;
+    this.outstanding = this.inFlight = 0;
+    this.pruneMore = false;
+    this.release();
+    this.closeReply?.();
+    if (this.buffer.length) this.tryWrite();
+  }
+
+  private onWorkerReply(m: WorkerReply): void {
+    if (m.closed) return this.closeReply?.();
+    this.outstanding--;
+    if (m.written !== undefined) {
+      this.inFlight -= m.written;
+      if (m.error) log.error("access log: writing records failed; they are lost", { records: m.written, error: m.error });
+      else this.reportDropped();
+    }
+    if (m.pruned !== undefined) {
+      this.pruneMore = m.more === true;
+      if (m.error) log.error("access log: applying the retention failed", { error: m.error });
+    }
+    // Whatever gathered while the worker wrote goes now: batches follow the worker's pace, and
+    // rows wait in memory for milliseconds (they die young, which keeps the scavenges short).
+    // (Holding small batches back for the timer measured worse: bigger clones, older rows.)
+    this.pump(true);
+    if (this.outstanding === 0) this.release();
+  }
+
+  private release(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Sends the worker what is due, unless a control request holds the database: a retention
+   * step, and the buffered rows when `rows` (the timer fired, a flush, the worker finished a
+   * batch) or a batch is full.
+   */
+  private pump(rows = false): void {
+    const worker = this.worker;
+    if (!worker || this.exclusiveCount > 0) return;
+    if (this.buffer.length && this.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = this.now();
+      this.pruneMore = true;
+    }
+    // One retention step at a time (each a short transaction), taking turns with the batches,
+    // so that neither the log nor a control request waits long behind a big deletion.
+    if (this.pruneMore && this.outstanding === 0) {
+      const { days, records } = this.options.retention;
+      this.pruneMore = false;
+      if (days || records) {
+        this.outstanding++;
+        worker.postMessage({ prune: { before: days ? this.now() - days * DAY_MS : undefined, records } });
+      }
+    }
+    if (this.buffer.length >= (rows ? 1 : this.batchSize)) {
+      const batch = this.buffer;
+      this.buffer = [];
+      this.outstanding++;
+      this.inFlight += batch.length;
+      worker.postMessage({ rows: batch });
+    }
   }
 }
 
@@ -191,32 +430,33 @@ function upstreamHost(origin: string | undefined): string {
   return host;
 }
 
-/** A record as the insert's values, in COLUMNS order. */
+const PID = process.pid;
+
+/** A record as the insert's values, in COLUMNS order (keep the two lists together). */
 function toValues(r: AccessLogRecord): unknown[] {
-  const row: { [K in (typeof COLUMNS)[number]]: NewRow[K] } = {
-    app_id: r.appId,
-    region: r.region,
-    service_id: r.serviceId,
-    time: Math.floor(r.time),
-    request_id: r.requestId,
-    api_id: r.apiId,
-    environment: r.environment,
-    host: r.host,
-    uri: r.path,
-    scheme: r.scheme ?? "http",
-    method: r.method,
-    status: r.status,
-    backend_status: r.backendStatus ?? null,
-    client_ip: r.clientIp,
-    upstream_addr: upstreamHost(r.upstreamAddr),
-    server_addr: r.serverAddr ?? "",
-    request_length: r.requestLength ?? null,
-    response_length: r.responseLength ?? null,
-    latency_ms: Math.round(r.latencyMs * 1000) / 1000,
-    error_message: r.errorMessage,
-    pid: process.pid,
-  };
-  return COLUMNS.map((c) => row[c]);
+  return [
+    r.appId,
+    r.region,
+    r.serviceId,
+    Math.floor(r.time),
+    r.requestId,
+    r.apiId,
+    r.environment,
+    r.host,
+    r.path,
+    r.scheme ?? "http",
+    r.method,
+    r.status,
+    r.backendStatus ?? null,
+    r.clientIp,
+    upstreamHost(r.upstreamAddr),
+    r.serverAddr ?? "",
+    r.requestLength ?? null,
+    r.responseLength ?? null,
+    Math.round(r.latencyMs * 1000) / 1000,
+    r.errorMessage,
+    PID,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------
