@@ -290,7 +290,13 @@ class Connection {
         return this.fail(new UpstreamError("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"));
       }
       if (chunk.length === 0) return;
-      const ok = chunked ? socket.write(`${chunk.length.toString(16)}\r\n`, "latin1") && socket.write(chunk) && socket.write("\r\n", "latin1") : socket.write(chunk);
+      let ok: boolean;
+      if (chunked) {
+        // All three writes, always: a full socket buffers them (false only asks to pause the source).
+        const head = socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+        const data = socket.write(chunk);
+        ok = socket.write("\r\n", "latin1") && head && data;
+      } else ok = socket.write(chunk);
       if (!ok) body.pause();
     };
     const onEnd = () => {
@@ -417,8 +423,9 @@ class Connection {
     if (this.bodyTimeout > 0) this.deadline = Date.now() + this.bodyTimeout;
     const data = this.leftover;
     this.leftover = null;
-    if (data) this.parse(data, this.leftoverAt);
-    else if (this.handler && this.framing === Framing.Length && this.remaining === 0) this.complete(EMPTY, 0);
+    if (data && this.leftoverAt < data.length) this.parse(data, this.leftoverAt);
+    // Paused right at the end of a sized body (Content-Length: 0, say): nothing left to parse, the answer is complete.
+    else if (this.handler && this.framing === Framing.Length && this.remaining === 0) this.complete(data ?? EMPTY, data ? this.leftoverAt : 0);
     if (!this.paused && !this.destroyed) this.socket.resume();
   }
 
