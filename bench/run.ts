@@ -659,6 +659,9 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
 
   console.log("");
+  // "bare" is also the backend: the HTTP API next to the same load sent straight to it.
+  console.log(`HTTP API via gateway / the backend called directly: ${ratio(rps("gwHttp"), rps("bare")).toFixed(2)} (${fmt(rps("gwHttp"))} / ${fmt(rps("bare"))} req/s)`);
+  console.log("");
   console.log("per scenario (req/s in each round; errors are non-2xx answers and socket errors):");
   for (const name of Object.keys(runs) as Name[]) {
     console.log(`  ${name.padEnd(9)} ${runs[name]!.map((r) => fmt(r.requestsPerSecond).padStart(7)).join(" ")}   median ${fmt(rps(name))}   errors ${errorsOf(name)}`);
