@@ -15,6 +15,7 @@ import { Events } from "./events.js";
 import { setLogLevel } from "./log.js";
 import { teeAccessLog, type AccessLogSink } from "./gateway/access-log.js";
 import { AccessLogStore } from "./resources/accessLogs.js";
+import { QuotaUsageStore } from "./resources/quotaUsage.js";
 import { createGateway, type Gateway } from "./gateway/gateway.js";
 import { bootstrapAccounts, type KeyPair } from "./store/accounts.js";
 import { openStore, type Store } from "./store/db.js";
@@ -30,6 +31,8 @@ export interface Apigw {
   gatewayHttpsPort: number | undefined;
   /** The access-log store (DescribeLogSearch reads it); `flush()` writes what is buffered. */
   accessLogs: AccessLogStore;
+  /** Usage-plan quota counts kept across restarts; `flush()` writes the changed ones now. */
+  quotaUsage: QuotaUsageStore;
   /** The embedded gateway: its compiled view of what is published, its access-log sink. */
   gateway: Gateway;
   defaultKey: KeyPair;
@@ -78,6 +81,10 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
     clock: options.clock,
     defaultServiceQps: config.limits.serviceQps,
   });
+  // What earlier runs counted against quotas, before the first request is admitted.
+  const quotaUsage = new QuotaUsageStore(store, gateway.view.meters, { turn: (write) => accessLogs.exclusive(write) });
+  quotaUsage.load();
+  quotaUsage.start();
   config.gatewayPort = await listen(gateway.server, config.gatewayPort, config.host);
   // The same gateway over TLS, when a certificate is configured.
   let httpsServer: Server | undefined;
@@ -100,6 +107,7 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
     gatewayHttpsUrl: httpsServer ? `https://${config.host}:${config.gatewayHttpsPort}` : undefined,
     gatewayHttpsPort: httpsServer ? config.gatewayHttpsPort : undefined,
     accessLogs,
+    quotaUsage,
     gateway,
     defaultKey,
     generatedKey: generated,
@@ -110,6 +118,7 @@ export async function startApigw(config: Config, options: StartOptions = {}): Pr
       await closeServer(gateway.server);
       if (httpsServer) await closeServer(httpsServer);
       await gateway.close();
+      await quotaUsage.close();
       await accessLogs.close();
       await store.close();
     },

@@ -5,7 +5,10 @@
  * until a test moves it on: limits are asserted by counts, never by timing.
  */
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeys } from "../src/resources/apiKeys.js";
 import { usagePlans } from "../src/resources/usagePlans.js";
@@ -459,5 +462,78 @@ describe("policy changes take effect without a re-release", () => {
     nextSecond();
     await c.ReleaseService({ ServiceId: svc.serviceId, EnvironmentName: "release", ReleaseDesc: "and again" });
     expect(await burst(2, svc.host, "/release/a", () => signed(key))).toEqual([200, 429]);
+  });
+});
+
+describe("quota usage across restarts (file database)", () => {
+  // These tests swap the suite's server (`s`, `c`: the helpers above use them) for servers on
+  // one database file, and put the suite's back at the end.
+  let suite: [TestServer, ApigatewayClient];
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    suite = [s, c];
+    dir = mkdtempSync(join(tmpdir(), "apigw-quota-"));
+    file = join(dir, "apigw.db");
+  });
+  afterAll(async () => {
+    if (s !== suite[0]) await s.close();
+    [s, c] = suite;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const restart = async () => {
+    if (s !== suite[0]) await s.close();
+    s = await startTestServer({ db: file }, {}, { clock: () => now });
+    c = s.client();
+  };
+  const storedUsage = () =>
+    s.apigw.store.sqlite.prepare("SELECT usage_plan_id, access_key_id, used FROM quota_usage ORDER BY usage_plan_id, access_key_id").all() as Array<{
+      usage_plan_id: string;
+      access_key_id: string;
+      used: number;
+    }>;
+
+  it("a quota that ran out stays out after a restart, and InUseRequestNum goes on from the stored count", async () => {
+    await restart();
+    const svc = await newService({ "/a": "SECRET" });
+    const [k1, k2] = [await newKey(), await newKey()];
+    const planId = await newPlan([k1, k2], svc, { MaxRequestNum: 3 });
+    expect(await burst(5, svc.host, "/release/a", () => signed(k1))).toEqual([...times(3, 200), ...times(2, 429)]);
+    expect((await call(svc.host, "/release/a", signed(k2))).status).toBe(200);
+
+    await restart(); // a clean stop writes the counts
+    const r = await call(svc.host, "/release/a", signed(k1));
+    expect([r.status, r.headers["x-ratelimit-used"]]).toEqual([429, "3/3"]);
+    const other = await call(svc.host, "/release/a", signed(k2));
+    expect([other.status, other.headers["x-ratelimit-used"]]).toEqual([200, "2/3"]);
+    const envs = await c.DescribeUsagePlanEnvironments({ UsagePlanId: planId, BindType: "SERVICE" });
+    expect(envs.Result?.EnvironmentList.map((e) => e.InUseRequestNum)).toEqual([5]);
+
+    // Raising the quota lets the key on from its stored count.
+    await c.ModifyUsagePlan({ UsagePlanId: planId, MaxRequestNum: 4 });
+    expect(await burst(2, svc.host, "/release/a", () => signed(k1))).toEqual([200, 429]);
+  });
+
+  it("writes only the counts that changed, while serving; a deleted plan's counts are dropped at start", async () => {
+    await restart();
+    const svc = await newService({ "/a": "SECRET" });
+    const key = await newKey();
+    const kept = await newPlan([key], svc, { MaxRequestNum: 100 });
+    const before = storedUsage();
+    expect(await burst(3, svc.host, "/release/a", () => signed(key))).toEqual(times(3, 200));
+    await s.apigw.quotaUsage.flush();
+    expect(storedUsage().filter((row) => row.usage_plan_id === kept)).toEqual([{ usage_plan_id: kept, access_key_id: key.id, used: 3 }]);
+    expect(storedUsage().filter((row) => row.usage_plan_id !== kept)).toEqual(before);
+    const stamp = () => s.apigw.store.sqlite.prepare("SELECT updated_at FROM quota_usage WHERE usage_plan_id = ?").get(kept);
+    const written = stamp();
+    now += 5000;
+    await s.apigw.quotaUsage.flush(); // nothing changed: nothing written
+    expect(stamp()).toEqual(written);
+
+    await c.UnBindEnvironment({ UsagePlanIds: [kept], ServiceId: svc.serviceId, Environment: "release", BindType: "SERVICE" });
+    await c.UnBindSecretIds({ UsagePlanId: kept, AccessKeyIds: [key.id] });
+    await c.DeleteUsagePlan({ UsagePlanId: kept });
+    await restart();
+    expect(storedUsage().some((row) => row.usage_plan_id === kept)).toBe(false);
   });
 });

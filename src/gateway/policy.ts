@@ -20,6 +20,14 @@ const strategyMeterName = (scope: Scope, serviceId: string, environment: string,
 export const planKeyMeterName = (scope: Scope, usagePlanId: string, accessKeyId: string) =>
   `${scope.appId}\u0000${scope.region}\u0000${usagePlanId}\u0000${accessKeyId}`;
 
+/** The parts of a planKeyMeterName (quota totals are stored by them: quotaUsage.ts). */
+export function parsePlanKeyMeterName(name: string): { appId: string; region: string; usagePlanId: string; accessKeyId: string } | undefined {
+  const parts = name.split("\u0000");
+  if (parts.length !== 4) return undefined;
+  const [appId, region, usagePlanId, accessKeyId] = parts as [string, string, string, string];
+  return { appId, region, usagePlanId, accessKeyId };
+}
+
 /** The limits and headers of one key under one plan, the same for every API the plan covers. */
 interface PlanKeyLimits {
   limits: CompiledLimit[];

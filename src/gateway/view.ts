@@ -127,7 +127,7 @@ export class ServingView {
     return done;
   }
 
-  /** Requests of `accessKeyId` counted against usage plan `usagePlanId`'s quota since this process started (InUseRequestNum). */
+  /** Requests of `accessKeyId` counted against usage plan `usagePlanId`'s quota (InUseRequestNum); kept across restarts by quotaUsage.ts. */
   quotaUsed(scope: Scope, usagePlanId: string, accessKeyId: string): number {
     return this.meters.totalUsed(planKeyMeterName(scope, usagePlanId, accessKeyId));
   }

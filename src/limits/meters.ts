@@ -78,9 +78,11 @@ export class KeyedWindows {
   }
 }
 
-/** Hits since the counter was created: a quota that never refills. */
+/** Hits since the counter was created (or since the count it was seeded with): a quota that never refills. */
 export class RunningTotal implements Meter {
   private count = 0;
+  /** The count last handed out by takeUnsaved() or seeded: the stored figure. */
+  private saved = 0;
 
   used(): number {
     return this.count;
@@ -88,6 +90,22 @@ export class RunningTotal implements Meter {
 
   add(): void {
     this.count++;
+  }
+
+  /** @internal MeterRegistry */
+  seed(count: number): void {
+    this.count = this.saved = count;
+  }
+
+  /** @internal MeterRegistry: the count when it changed since the last call, else undefined. */
+  takeUnsaved(): number | undefined {
+    if (this.count === this.saved) return undefined;
+    return (this.saved = this.count);
+  }
+
+  /** @internal MeterRegistry: the last taken count was not stored after all. */
+  unsave(): void {
+    this.saved = -1;
   }
 }
 
@@ -142,6 +160,26 @@ export class MeterRegistry {
     let t = this.totals.get(name);
     if (!t) this.totals.set(name, (t = new RunningTotal()));
     return t;
+  }
+
+  /** Starts (or resets) the total called `name` at `count`: what a previous process had counted (quotaUsage.ts). */
+  seedTotal(name: string, count: number): void {
+    this.total(name).seed(count);
+  }
+
+  /** The totals whose counts changed since the last call (or since seeded), as [name, count]; they count as saved. */
+  takeUnsavedTotals(): Array<[string, number]> {
+    const out: Array<[string, number]> = [];
+    for (const [name, total] of this.totals) {
+      const count = total.takeUnsaved();
+      if (count !== undefined) out.push([name, count]);
+    }
+    return out;
+  }
+
+  /** Totals handed out by takeUnsavedTotals() that could not be stored: the next call returns them again. */
+  unsaveTotals(names: Iterable<string>): void {
+    for (const name of names) this.totals.get(name)?.unsave();
   }
 
   /** The count of a total, 0 when nothing was counted under that name yet (for readers such as InUseRequestNum). */

@@ -54,6 +54,18 @@ export interface Database {
   release_history: ReleaseHistoryRow;
   access_logs: AccessLogRow;
   artifacts: ArtifactRow;
+  quota_usage: QuotaUsageRow;
+}
+
+/** Requests of one key counted against one usage plan's quota (migration 0003). */
+export interface QuotaUsageRow {
+  app_id: string;
+  region: string;
+  usage_plan_id: string;
+  access_key_id: string;
+  used: number;
+  /** Epoch milliseconds of the last write. */
+  updated_at: number;
 }
 
 /** One gateway request (DATAPLANE §9.1), written in batches by the access-log sink (migration 0002). */

@@ -138,4 +138,19 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("artifacts_owner").on("artifacts").columns(["app_id", "region", "service_id", "kind", "key"]).execute();
     },
   },
+  /** How much of each usage plan's quota each key has used, kept across restarts (quotaUsage.ts). */
+  "0003_quota_usage": {
+    async up(db) {
+      await db.schema
+        .createTable("quota_usage")
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("region", "text", (c) => c.notNull())
+        .addColumn("usage_plan_id", "text", (c) => c.notNull())
+        .addColumn("access_key_id", "text", (c) => c.notNull())
+        .addColumn("used", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("quota_usage_pk", ["app_id", "region", "usage_plan_id", "access_key_id"])
+        .execute();
+    },
+  },
 };
