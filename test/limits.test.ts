@@ -104,3 +104,27 @@ describe("MeterRegistry", () => {
     expect(meters.totalUsed("never/counted")).toBe(0);
   });
 });
+
+describe("MeterRegistry totals, saved and seeded (quota usage kept across restarts)", () => {
+  it("hands out each changed total once, with its absolute count; seeded counts are not changes", () => {
+    const meters = new MeterRegistry();
+    meters.seedTotal("a", 7);
+    expect(meters.hasUnsavedTotals()).toBe(false);
+    expect(meters.takeUnsavedTotals()).toEqual([]);
+    meters.total("a").add();
+    meters.total("b").add();
+    meters.total("b").add();
+    expect(meters.hasUnsavedTotals()).toBe(true);
+    expect(meters.takeUnsavedTotals()).toEqual([
+      ["a", 8],
+      ["b", 2],
+    ]);
+    expect(meters.hasUnsavedTotals()).toBe(false);
+    expect(meters.takeUnsavedTotals()).toEqual([]);
+    // A write that failed: handed out again, with whatever was counted since.
+    meters.unsaveTotals(["b"]);
+    meters.total("b").add();
+    expect(meters.takeUnsavedTotals()).toEqual([["b", 3]]);
+    expect(meters.totalUsed("a")).toBe(8);
+  });
+});

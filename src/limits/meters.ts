@@ -97,6 +97,11 @@ export class RunningTotal implements Meter {
     this.count = this.saved = count;
   }
 
+  /** @internal MeterRegistry */
+  get unsaved(): boolean {
+    return this.count !== this.saved;
+  }
+
   /** @internal MeterRegistry: the count when it changed since the last call, else undefined. */
   takeUnsaved(): number | undefined {
     if (this.count === this.saved) return undefined;
@@ -165,6 +170,12 @@ export class MeterRegistry {
   /** Starts (or resets) the total called `name` at `count`: what a previous process had counted (quotaUsage.ts). */
   seedTotal(name: string, count: number): void {
     this.total(name).seed(count);
+  }
+
+  /** Whether a total changed since the last takeUnsavedTotals(). */
+  hasUnsavedTotals(): boolean {
+    for (const total of this.totals.values()) if (total.unsaved) return true;
+    return false;
   }
 
   /** The totals whose counts changed since the last call (or since seeded), as [name, count]; they count as saved. */

@@ -63,6 +63,8 @@ export class QuotaUsageStore {
   /** Writes the counts that changed since the last write (one at a time; a call during a write waits for it, then writes). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
+    // Nothing counted since the last write: no turn taken (the access-log writer goes on undisturbed).
+    if (!this.meters.hasUnsavedTotals()) return;
     this.flushing = this.turn(() => this.writeNow()).finally(() => (this.flushing = undefined));
     await this.flushing;
   }
