@@ -58,6 +58,8 @@ function startEchoBackend(): Promise<http.Server> {
       "Content-Type": (req.headers["x-test-type"] as string) ?? "application/json",
       "Content-Length": Buffer.byteLength(body),
       "X-Backend": "echo",
+      // A header the backend declares hop-by-hop (named in its Connection): not for the client.
+      ...(req.headers["x-test-hop"] ? { Connection: "keep-alive, X-Private", "X-Private": "backend only", "Keep-Alive": "timeout=5" } : {}),
       ...(req.headers["x-test-encoding"] ? { "Content-Encoding": req.headers["x-test-encoding"] as string } : {}),
     });
     res.end(body);
@@ -413,6 +415,18 @@ describe("HTTP backend", () => {
     expect(echo.headers["x-hop"]).toBeUndefined();
     const first = (await call(s.host, "/release/echo")).json();
     expect(first.headers["x-forwarded-for"]).toBe("127.0.0.1");
+  });
+
+  it("keeps the backend's hop-by-hop headers from the client, with or without gzip", async () => {
+    const s = await publishService([{ path: "/echo" }]);
+    const extras: Array<Record<string, string>> = [{}, { "Accept-Encoding": "gzip", "X-Test-Size": "5000" }];
+    for (const extra of extras) {
+      const r = await call(s.host, "/release/echo", { headers: { "X-Test-Hop": "1", ...extra } });
+      expect(r.status).toBe(200);
+      expect(r.headers["x-backend"]).toBe("echo");
+      expect(r.headers["x-private"]).toBeUndefined();
+      expect(r.headers["x-api-requestid"]).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it("uses the backend method when one is configured", async () => {

@@ -131,12 +131,3 @@ export class GatewayLogRecord implements AccessLogRecord {
     this.requestLength = requestLength(req);
   }
 }
-
-/** What the connection tells about a request: scheme, local address, request size (§9.1 scheme, vip, req_len). */
-export function connectionFields(req: IncomingMessage): Pick<AccessLogRecord, "scheme" | "serverAddr" | "requestLength"> {
-  return {
-    scheme: (req.socket as TLSSocket).encrypted ? "https" : "http",
-    serverAddr: serverAddress(req.socket),
-    requestLength: requestLength(req),
-  };
-}

@@ -37,16 +37,6 @@ export function requestHeadersForBackend(req: IncomingMessage): HeaderMap {
   return copyWithout(req.headers, NOT_FORWARDED_TO_BACKEND);
 }
 
-/** Removes hop-by-hop headers from a backend response's header object, in place. */
-export function stripHopByHop(headers: HeaderMap): HeaderMap {
-  const connection = headers.connection;
-  if (typeof connection === "string" && connection !== "keep-alive" && connection !== "close") {
-    for (const token of connection.split(",")) delete headers[token.trim().toLowerCase()];
-  }
-  for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
-  return headers;
-}
-
 /** The gateway's own request headers to the backend: who called, over what, and the request id. */
 export function addForwardingHeaders(headers: HeaderMap, req: IncomingMessage, clientIp: string, requestId: string): void {
   const forwardedFor = req.headers["x-forwarded-for"];

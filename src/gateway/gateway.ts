@@ -34,7 +34,7 @@ import { appAuthNeedsBody, authenticateApp } from "./app-auth.js";
 import { preflightMethod } from "./cors.js";
 import type { AuthRefusal } from "./custom-auth.js";
 import { applyRequestEdits } from "./custom-req.js";
-import { addForwardingHeaders, clientAddress, HOP_BY_HOP, requestHeadersForBackend, stripHopByHop, type HeaderMap } from "./forwarding.js";
+import { addForwardingHeaders, clientAddress, HOP_BY_HOP, requestHeadersForBackend, type HeaderMap } from "./forwarding.js";
 import { AuthFailure, authenticateKeyPair, isHmacAuthorization } from "./key-auth.js";
 import { ipDeniedBy, ipDeniedMessage } from "./ip-access.js";
 import type { AppGrant, CompiledApi, CompiledEnvironment, CompiledLimit, CompiledService, HttpBackend, KeyGrant, MockBackend } from "./model.js";
@@ -422,16 +422,17 @@ export class GatewayHandler {
   /**
    * The backend's status and headers (raw name/value pairs: strings from http1.ts, Buffers
    * from undici): the answer's head goes to the client, and the return value is where the
-   * body goes (the response, or a gzip stream into it). Hop-by-hop headers and the backend's
-   * own X-Api-RequestId are dropped, the gateway's headers added. The common case builds the
-   * header list for writeHead in one pass; CORS and gzip, which edit headers by name, go
-   * through a header object (startResponse).
+   * body goes (the response, or a gzip stream into it). One pass builds the header list
+   * writeHead takes: hop-by-hop headers (and those the backend's Connection names), the
+   * backend's own X-Api-RequestId and, on key-pair calls, its usage-plan headers are dropped;
+   * the gateway's are added. Only CORS and gzip, which edit headers by name, turn the list into
+   * a header object.
    * @internal (BackendCall)
    */
   respond(x: Exchange, api: CompiledApi, status: number, raw: ReadonlyArray<Buffer | string>): Writable {
     const { req, res, record } = x;
     record.backendStatus = status;
-    const out: string[] = [];
+    let out: string[] = [];
     let connection: string | undefined;
     let contentType: string | undefined;
     let contentEncoding: string | undefined;
@@ -460,42 +461,26 @@ export class GatewayHandler {
           break;
         default:
           // The usage-plan headers are the gateway's: a backend's own are dropped.
-          if (grant && USAGE_PLAN_HEADER_SET.has(lower)) continue;
+          if (grant && USAGE_PLAN_HEADERS.has(lower)) continue;
       }
       out.push(name, value);
     }
-    const gzip =
-      req.headers["accept-encoding"] !== undefined &&
-      hasResponseBody(record.method, status) &&
-      shouldGzip(req.headers["accept-encoding"], contentType, contentEncoding, contentLength);
-    if (gzip || api.cors || (connection !== undefined && connection !== "keep-alive" && connection !== "close")) {
-      return this.startResponse(x, api, status, headerObject(raw));
-    }
+    if (connection !== undefined && connection !== "keep-alive" && connection !== "close") out = withoutConnectionTokens(out, connection);
     out.push(REQUEST_ID, record.requestId);
     if (grant) {
       for (const name in grant.headers) out.push(name, grant.headers[name]!);
       out.push("X-RateLimit-Used", `${grant.quota.used()}${grant.quotaTail}`);
     }
-    res.writeHead(status, out);
-    return res;
-  }
-
-  /** Backend headers (as an object, lower-case names) arrived: pass them on and return where the body goes. */
-  private startResponse(x: Exchange, api: CompiledApi, status: number, headers: HeaderMap): Writable {
-    const { req, res, record } = x;
-    record.backendStatus = status;
-    stripHopByHop(headers);
-    delete headers["x-api-requestid"];
-    headers[REQUEST_ID] = record.requestId;
-    api.cors?.decorate(req.headers.origin, headers, true);
-    if (x.grant) {
-      // The usage-plan headers are the gateway's: a backend's own are dropped.
-      for (const name of USAGE_PLAN_HEADERS) delete headers[name];
-      addUsagePlanHeaders(headers, x.grant);
-    }
     const gzip =
+      req.headers["accept-encoding"] !== undefined &&
       hasResponseBody(record.method, status) &&
-      shouldGzip(req.headers["accept-encoding"], headers["content-type"] as string | undefined, headers["content-encoding"], headers["content-length"] as string | undefined);
+      shouldGzip(req.headers["accept-encoding"], contentType, contentEncoding, contentLength);
+    if (!gzip && !api.cors) {
+      res.writeHead(status, out);
+      return res;
+    }
+    const headers = headerObject(out);
+    api.cors?.decorate(req.headers.origin, headers, true);
     if (!gzip) {
       res.writeHead(status, headers);
       return res;
@@ -573,8 +558,8 @@ export class GatewayHandler {
 const RETRY_NEXT_SECOND: OutgoingHttpHeaders = { "Retry-After": "1" };
 /** The values of an API without parameter rules (most): nothing to read, nothing allocated. */
 const NO_VALUES: ParamValues = [];
-const USAGE_PLAN_HEADERS = ["x-secret-id", "x-usageplan-id", "x-ratelimit-limit", "x-ratelimit-used"];
-const USAGE_PLAN_HEADER_SET: ReadonlySet<string> = new Set(USAGE_PLAN_HEADERS);
+/** The usage-plan headers (lower case) of §5.6: the gateway's own on key-pair calls. */
+const USAGE_PLAN_HEADERS: ReadonlySet<string> = new Set(["x-secret-id", "x-usageplan-id", "x-ratelimit-limit", "x-ratelimit-used"]);
 
 /** The client went away while the backend was answering: the backend call is abandoned. */
 class ClientGoneError extends Error {
@@ -645,12 +630,20 @@ class BackendCall implements BackendHandler {
 
 const latin1 = (b: Buffer | string): string => (typeof b === "string" ? b : b.toString("latin1"));
 
-/** Raw header pairs as an object with lower-case names (repeated names: an array), latin1 as sent. */
-function headerObject(raw: ReadonlyArray<Buffer | string>): HeaderMap {
+/** A header list without the headers a backend's `Connection` names (they are hop-by-hop too). */
+function withoutConnectionTokens(list: string[], connection: string): string[] {
+  const named = new Set(connection.split(",").map((token) => token.trim().toLowerCase()));
+  const kept: string[] = [];
+  for (let i = 0; i < list.length; i += 2) if (!named.has(list[i]!.toLowerCase())) kept.push(list[i]!, list[i + 1]!);
+  return kept;
+}
+
+/** A header list as an object with lower-case names (repeated names: an array). */
+function headerObject(list: readonly string[]): HeaderMap {
   const headers: HeaderMap = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = latin1(raw[i]!).toLowerCase();
-    const value = latin1(raw[i + 1]!);
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!.toLowerCase();
+    const value = list[i + 1]!;
     const existing = headers[name];
     if (existing === undefined) headers[name] = value;
     else if (Array.isArray(existing)) existing.push(value);

@@ -74,6 +74,7 @@ export class UpstreamError extends Error {
 }
 
 const invalidArgument = (message: string) => new UpstreamError(message, "UND_ERR_INVALID_ARG");
+const lengthMismatch = () => new UpstreamError("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
 const badResponse = (why: string) => new UpstreamError(`invalid HTTP response: ${why}`, "UND_ERR_INVALID_RESPONSE");
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -234,7 +235,7 @@ class Connection {
       if (body === null || Buffer.isBuffer(body)) {
         const length = body === null ? 0 : body.length;
         if (declared !== undefined && Number(declared) !== length && !(body === null && this.head)) {
-          throw new UpstreamError("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
+          throw lengthMismatch();
         }
         if (length > 0 || EXPECTS_PAYLOAD.has(request.method)) text += `content-length: ${length}\r\n`;
         if (length === 0) body = null;
@@ -287,15 +288,15 @@ class Connection {
       sent += chunk.length;
       if (!chunked && sent > declared) {
         detach();
-        return this.fail(new UpstreamError("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"));
+        return this.fail(lengthMismatch());
       }
       if (chunk.length === 0) return;
       let ok: boolean;
       if (chunked) {
-        // All three writes, always: a full socket buffers them (false only asks to pause the source).
-        const head = socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
-        const data = socket.write(chunk);
-        ok = socket.write("\r\n", "latin1") && head && data;
+        // All three writes, always (false only asks to pause the source); the last one tells whether the buffer is full.
+        socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+        socket.write(chunk);
+        ok = socket.write("\r\n", "latin1");
       } else ok = socket.write(chunk);
       if (!ok) body.pause();
     };
@@ -303,7 +304,7 @@ class Connection {
       detach();
       if (this.destroyed) return;
       if (!chunked && sent !== declared) {
-        return this.fail(new UpstreamError("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"));
+        return this.fail(lengthMismatch());
       }
       if (chunked) socket.write("0\r\n\r\n", "latin1");
     };
@@ -897,10 +898,5 @@ export class Http1Pool {
     for (const connection of [...this.connections]) connection.fail(new UpstreamError("The client is destroyed", "UND_ERR_DESTROYED"));
     this.idleList.length = 0;
     live.delete(this);
-  }
-
-  /** Same as close() (undici's name). */
-  destroy(): Promise<void> {
-    return this.close();
   }
 }
